@@ -1,0 +1,1 @@
+"""Command-line helpers for people running the suite against their own servers."""
