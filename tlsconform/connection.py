@@ -1,0 +1,152 @@
+"""One TCP connection to the target, one tracked scapy session, and typed events out.
+
+Everything sent goes through ``raw_stateful`` exactly once and everything received is
+parsed exactly once, in order (notes, traps 1 and 3): the transcript depends on it.
+"""
+
+from __future__ import annotations
+
+import errno
+import socket
+from collections import deque
+from dataclasses import dataclass
+
+from scapy.layers.tls.record import TLS, TLSAlert, TLSApplicationData, TLSChangeCipherSpec
+from scapy.layers.tls.record_tls13 import TLS13, TLSInnerPlaintext
+from scapy.layers.tls.session import tlsSession
+from scapy.packet import Packet, Raw
+
+from tlsconform import scapy_patches
+from tlsconform.events import (
+    Alert,
+    ApplicationData,
+    ChangeCipherSpec,
+    Event,
+    HandshakeMessage,
+    Unparsed,
+)
+from tlsconform.records import RecordReader
+
+scapy_patches.apply()
+
+DEFAULT_TIMEOUT = 5.0
+ALERT = 21
+
+
+class TargetError(Exception):
+    """The target cannot be reached at all: the run cannot say anything about it."""
+
+
+@dataclass
+class Wire:
+    """A log line of the conversation, for verdicts that say when something happened."""
+
+    direction: str  # "sent" or "received"
+    what: str
+
+
+class Connection:
+    """A client-side TLS conversation with bounded reads and tolerant writes."""
+
+    def __init__(self, host: str, port: int, timeout: float = DEFAULT_TIMEOUT) -> None:
+        self.host, self.port, self.timeout = host, port, timeout
+        try:
+            self.sock = socket.create_connection((host, port), timeout=timeout)
+        except TimeoutError as exc:
+            raise TargetError(f"{host}:{port}: connection timed out after {timeout:g} s") from exc
+        except OSError as exc:
+            raise TargetError(f"{host}:{port}: {exc.strerror or exc}") from exc
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.session = tlsSession(connection_end="client")
+        self.reader = RecordReader(self.sock)
+        self.pending: deque[Event] = deque()
+        self.wire: list[Wire] = []
+        self.peer_closed_on_send = False
+        self._tls12_peer_ccs = False
+
+    # -- sending -------------------------------------------------------------
+    def seal_plaintext(self, *msgs: Packet, version: int | None = None) -> bytes:
+        """One record's bytes; the session records the messages (and, under TLS 1.2 keys,
+        scapy encrypts the record itself)."""
+        record = TLS(msg=list(msgs), tls_session=self.session)
+        if version is not None:
+            record.version = version
+        return record.raw_stateful()
+
+    def seal_encrypted(self, *msgs: Packet) -> bytes:
+        """One TLS 1.3 protected record under the current write keys."""
+        record = TLS13(inner=TLSInnerPlaintext(msg=list(msgs)), tls_session=self.session)
+        return record.raw_stateful()
+
+    def send_bytes(self, data: bytes, what: str = "raw bytes") -> None:
+        """Write records; a peer that already closed is noted, not raised."""
+        self.wire.append(Wire("sent", what))
+        try:
+            self.sock.sendall(data)
+        except OSError as exc:
+            # The server may already have alerted and closed; its alert is still readable.
+            if exc.errno not in (errno.EPIPE, errno.ECONNRESET, errno.ECONNABORTED):
+                raise
+            self.peer_closed_on_send = True
+
+    def close(self) -> None:
+        try:
+            self.sock.close()
+        except OSError:
+            pass
+
+    def __enter__(self) -> Connection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- receiving -----------------------------------------------------------
+    def next_event(self, timeout: float | None = None) -> Event:
+        """The next thing the server did, waiting at most ``timeout`` seconds."""
+        if not self.pending:
+            got = self.reader.read(self.timeout if timeout is None else timeout)
+            if isinstance(got, Event):
+                self.pending.append(got)
+            else:
+                self.pending.extend(self._parse(got))
+        event = self.pending.popleft()
+        self.wire.append(Wire("received", event.describe()))
+        return event
+
+    def _parse(self, record: bytes) -> list[Event]:
+        if record[0] == ALERT and len(record) == 7:
+            # Two bytes of alert cannot be ciphertext; parsing it in a TLS 1.3 session
+            # raises (notes, trap 12), so read it directly.
+            return [Alert(level=record[5], description=record[6], encrypted=False)]
+        try:
+            packet = TLS(record, tls_session=self.session, strict_integrity=True)
+        except Exception as exc:  # scapy raises many types; the bytes are what matters
+            return [Unparsed(data=record, reason=f"{type(exc).__name__}: {exc}")]
+        if isinstance(packet, TLS13):
+            inner = packet.getfieldval("inner")
+            msgs = list(inner.msg) if inner is not None else []
+            return [self._event(m, encrypted=True, record=record) for m in msgs] or [
+                Unparsed(data=record, reason="TLS 1.3 record without readable content")
+            ]
+        encrypted = self._tls12_peer_ccs and record[0] != 20
+        events = [self._event(m, encrypted=encrypted, record=record) for m in packet.msg]
+        if any(isinstance(e, ChangeCipherSpec) for e in events) and not self._is_tls13():
+            self._tls12_peer_ccs = True
+        return events or [Unparsed(data=record, reason="record without messages")]
+
+    def _is_tls13(self) -> bool:
+        return (self.session.tls_version or 0) >= 0x0304
+
+    @staticmethod
+    def _event(msg: Packet, encrypted: bool, record: bytes) -> Event:
+        if isinstance(msg, TLSAlert):
+            return Alert(level=msg.level, description=msg.descr, encrypted=encrypted)
+        if isinstance(msg, TLSChangeCipherSpec):
+            return ChangeCipherSpec()
+        if isinstance(msg, TLSApplicationData):
+            return ApplicationData(data=bytes(msg.data))
+        if isinstance(msg, Raw) or type(msg).__name__ in ("TLSEncryptedContent", "Padding"):
+            return Unparsed(data=record, reason=f"scapy could not parse it ({type(msg).__name__})")
+        return HandshakeMessage(msg=msg, encrypted=encrypted)
+
