@@ -10,7 +10,7 @@ import fcntl
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,11 +51,30 @@ class PKI:
 
 def build_pki(dest: Path) -> PKI:
     """Mint every profile afresh and write it into dest, overwriting whatever is there."""
+    return _write_profiles(dest, PROFILES, {})
+
+
+def build_client_certs(dest: Path, ca_cert: Path, ca_key: Path) -> PKI:
+    """Mint the client-ca profiles under a CA the user's server trusts (its PEM files).
+
+    This lets the suite present valid, expired and wrong-usage client certificates to a
+    server it did not configure.
+    """
+    issuer_cert = x509.load_pem_x509_certificate(ca_cert.read_bytes())
+    issuer_key = serialization.load_pem_private_key(ca_key.read_bytes(), password=None)
+    profiles = [p for p in PROFILES if p.issuer == "client-ca"]
+    return _write_profiles(dest, profiles, {"client-ca": (issuer_cert, issuer_key)})
+
+
+def _write_profiles(
+    dest: Path,
+    profiles: Iterable[Profile],
+    minted: dict[str, tuple[x509.Certificate, PrivateKey]],
+) -> PKI:
     dest.mkdir(parents=True, exist_ok=True)
     pki = PKI(dest)
     now = datetime.now(UTC).replace(microsecond=0)
-    minted: dict[str, tuple[x509.Certificate, PrivateKey]] = {}
-    for profile in PROFILES:
+    for profile in profiles:
         issuer_cert, issuer_key = minted[profile.issuer] if profile.issuer else (None, None)
         cert, key = mint_certificate(
             subject_cn=profile.subject_cn,
