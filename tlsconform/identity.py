@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from cryptography.hazmat.primitives import serialization
 from scapy.layers.tls.cert import Cert, PrivKey, PrivKeyECDSA
 
 # Signature schemes we can produce, best first, per key kind (RFC 8446 4.2.3).
@@ -50,4 +51,8 @@ def _load_cert(path: str) -> Cert:
 
 @cache
 def _load_key(path: str) -> PrivKey:
-    return PrivKey(path)
+    """scapy cannot read PKCS#8 EC keys: hand it the traditional OpenSSL encoding."""
+    key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
+    return PrivKey(key.private_bytes(serialization.Encoding.PEM,
+                                     serialization.PrivateFormat.TraditionalOpenSSL,
+                                     serialization.NoEncryption()))

@@ -18,8 +18,6 @@ class Mutation:
     Certificate .. Finished) or "application".
     """
 
-    label = "unchanged"
-
     def offer(self, offer: Offer) -> Offer:
         return offer
 
@@ -27,4 +25,4 @@ class Mutation:
         return flight
 
     def __repr__(self) -> str:
-        return self.label
+        return getattr(self, "label", type(self).__name__)

@@ -1,0 +1,30 @@
+"""pytest wiring: the suite's options, fixtures and markers (see fixtures/)."""
+
+import pytest
+
+pytest_plugins = [
+    "fixtures.options",
+    "fixtures.targets",
+    "fixtures.identities",
+    "fixtures.preflight",
+    "fixtures.deviations",
+    "fixtures.conformance",
+]
+
+MARKERS = {
+    "rfc(number, section)": "the RFC clause a scenario checks",
+    "tls12": "a TLS 1.2 scenario",
+    "tls13": "a TLS 1.3 scenario",
+    "client_auth": "needs a target that requires client certificates",
+    "cipher_suites": "cipher suite negotiation",
+    "versions": "version negotiation and downgrade protection",
+    "client_certificates": "client certificate validation",
+    "finished": "Finished message verification",
+    "handshake": "complete handshakes",
+    "known_deviation": "a case the implementation under test is known to fail",
+}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    for name, text in MARKERS.items():
+        config.addinivalue_line("markers", f"{name}: {text}")

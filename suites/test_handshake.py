@@ -1,0 +1,21 @@
+"""Complete handshakes: the baseline every negative scenario departs from."""
+
+from tlsconform.expect import completes
+from tlsconform.scenario import cases, each_version
+
+HANDSHAKES = [
+    *each_version("full-handshake", rfc=("8446", "2"), topics=("handshake",),
+                  requirement="a conformant client completes a full handshake",
+                  expect=completes()),
+    *each_version("client-certificate", rfc=("8446", "4.4.2"), topics=("handshake",),
+                  requirement="a valid client certificate is accepted where one is required",
+                  client_auth=True, client_cert="valid", expect=completes()),
+    *each_version("client-certificate-rsa", rfc=("8446", "4.4.3"), topics=("handshake",),
+                  requirement="an RSA client key signs CertificateVerify with an offered scheme",
+                  client_auth=True, client_cert="valid-rsa", expect=completes()),
+]
+
+
+@cases(*HANDSHAKES)
+def test_handshake(case, conformance):
+    conformance.check(case)

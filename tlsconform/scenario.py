@@ -1,0 +1,75 @@
+"""A scenario is a row: what is sent, which RFC clause, which outcomes are acceptable.
+
+``Case`` holds the row; ``run_case`` plays it against a target and grades it;
+``cases`` turns rows into pytest parameters with readable IDs and RFC markers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import pytest
+
+from tlsconform.connection import DEFAULT_TIMEOUT, Connection
+from tlsconform.expect import Expectation, Verdict, completes
+from tlsconform.handshake import Handshake
+from tlsconform.identity import ClientIdentity
+from tlsconform.mutation import Mutation
+from tlsconform.offer import Offer, tls12, tls13
+from tlsconform.outcome import Outcome
+from tlsconform.target import Target
+
+OFFERS: dict[str, Callable[[str | None], Offer]] = {"tls12": tls12, "tls13": tls13}
+
+
+@dataclass(frozen=True)
+class Case:
+    """One conformance scenario.
+
+    ``client_cert`` names the client certificate profile to present ("valid",
+    "expired", ...); ``client_auth`` says the case needs a target that requires
+    client certificates.
+    """
+
+    id: str
+    rfc: tuple[str, str]
+    requirement: str
+    version: str  # "tls12" or "tls13"
+    mutations: Sequence[Mutation] = ()
+    expect: Expectation = field(default_factory=completes)
+    client_cert: str | None = None
+    client_auth: bool = False
+    topics: tuple[str, ...] = ()
+
+    def param(self) -> object:
+        marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version)]
+        marks += [getattr(pytest.mark, topic) for topic in self.topics]
+        if self.client_auth:
+            marks.append(pytest.mark.client_auth)
+        return pytest.param(self, id=self.id, marks=marks)
+
+
+def cases(*rows: Case) -> pytest.MarkDecorator:
+    """Parametrize a test over scenario rows (argument name: ``case``)."""
+    return pytest.mark.parametrize("case", [row.param() for row in rows])
+
+
+def run_case(
+    case: Case,
+    target: Target,
+    identity: ClientIdentity | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> tuple[Outcome, Verdict]:
+    """Play one scenario on a fresh connection and grade what the server did."""
+    offer = OFFERS[case.version](target.server_name)
+    with Connection(target.host, target.port, timeout=timeout) as conn:
+        outcome = Handshake(conn, offer, identity=identity, mutations=case.mutations).run()
+    return outcome, case.expect.judge(outcome)
+
+
+def each_version(
+    name: str, versions: Sequence[str] = ("tls12", "tls13"), **row: object
+) -> list[Case]:
+    """The same row for several versions, with IDs ``tls12-name`` and ``tls13-name``."""
+    return [Case(id=f"{version}-{name}", version=version, **row) for version in versions]
