@@ -36,6 +36,10 @@ ALERT = 21
 class TargetError(Exception):
     """The target cannot be reached at all: the run cannot say anything about it."""
 
+    def __init__(self, address: str, reason: str) -> None:
+        super().__init__(f"{address}: {reason}")
+        self.reason = reason
+
 
 @dataclass
 class Wire:
@@ -53,9 +57,9 @@ class Connection:
         try:
             self.sock = socket.create_connection((host, port), timeout=timeout)
         except TimeoutError as exc:
-            raise TargetError(f"{host}:{port}: connection timed out after {timeout:g} s") from exc
+            raise TargetError(f"{host}:{port}", f"connect timed out after {timeout:g} s") from exc
         except OSError as exc:
-            raise TargetError(f"{host}:{port}: {exc.strerror or exc}") from exc
+            raise TargetError(f"{host}:{port}", str(exc.strerror or exc)) from exc
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.session = tlsSession(connection_end="client")
         self.reader = RecordReader(self.sock)
