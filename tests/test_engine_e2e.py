@@ -244,8 +244,6 @@ def test_empty_record_is_unparsed(scripted: ScriptedServers, content_type: int) 
     assert isinstance(events[0], Unparsed), events
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: trailing bytes after an alert or CCS "
-                   "message become the message's scapy payload, which _parse never inspects")
 @pytest.mark.parametrize("data", [
     pytest.param(record(21, b"\x02\x28\xff"), id="alert-plus-byte"),
     pytest.param(record(20, b"\x01\x01"), id="ccs-two-bytes"),
@@ -258,8 +256,6 @@ def test_trailing_or_missing_bytes_in_alert_and_ccs_are_reported(scripted: Scrip
     assert ChangeCipherSpec() not in events
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the second of two coalesced alerts is "
-                   "dropped (scapy keeps it as the first alert's payload)")
 def test_coalesced_alerts_are_both_reported(scripted: ScriptedServers) -> None:
     events = scripted_events(scripted, record(21, b"\x02\x28\x01\x14"))
     assert events[:2] == [Alert(2, HANDSHAKE_FAILURE), Alert(1, BAD_RECORD_MAC)] or any(
@@ -288,8 +284,6 @@ def test_tampered_server_record_is_unparsed(plain_server: LocalServer, offer: Of
         assert expectation.judge(outcome).grade is Grade.fail, expectation
 
 
-@pytest.mark.xfail(strict=True, reason="engine gap: the TLS 1.2 ServerKeyExchange signature is "
-                   "never checked (scapy only logs it); TLS 1.3 CertificateVerify is")
 def test_tls12_bad_server_key_exchange_signature_is_a_violation(plain_server: LocalServer) -> None:
     with TamperProxy(plain_server.address, flip_last_byte_of(22, 2)) as proxy:
         outcome, hs = run(proxy.address, tls12())

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from scapy.layers.tls.record import TLS, TLSAlert, TLSApplicationData, TLSChangeCipherSpec
 from scapy.layers.tls.record_tls13 import TLS13, TLSInnerPlaintext
 from scapy.layers.tls.session import tlsSession
-from scapy.packet import Packet, Raw
+from scapy.packet import NoPayload, Packet, Raw
 
 from tlsconform import scapy_patches
 from tlsconform.events import (
@@ -30,7 +30,7 @@ from tlsconform.records import RecordReader
 scapy_patches.apply()
 
 DEFAULT_TIMEOUT = 5.0
-ALERT = 21
+CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, HEARTBEAT = 20, 21, 22, 24
 
 
 class TargetError(Exception):
@@ -119,10 +119,21 @@ class Connection:
         return event
 
     def _parse(self, record: bytes) -> list[Event]:
-        if record[0] == ALERT and len(record) == 7:
-            # Two bytes of alert cannot be ciphertext; parsing it in a TLS 1.3 session
-            # raises (notes, trap 12), so read it directly.
-            return [Alert(level=record[5], description=record[6], encrypted=False)]
+        content_type, body = record[0], record[5:]
+        plaintext = self._is_tls13() or not self._tls12_peer_ccs
+        if not body and content_type in (CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE):
+            return [Unparsed(data=record, reason="empty record (RFC 5246 6.2.1)")]
+        if content_type == HEARTBEAT:
+            return [Unparsed(data=record, reason="heartbeat record (content type 24)")]
+        if content_type == ALERT and (plaintext or len(body) == 2):
+            # Alerts change no state, so read them here: scapy hides trailing bytes and
+            # raises on a plaintext alert inside a TLS 1.3 session (notes, trap 12).
+            if len(body) % 2:
+                return [Unparsed(data=record, reason="alert record of odd length")]
+            return [Alert(level=body[i], description=body[i + 1], encrypted=False)
+                    for i in range(0, len(body), 2)]
+        if content_type == CHANGE_CIPHER_SPEC and body != b"\x01":
+            return [Unparsed(data=record, reason="ChangeCipherSpec body is not 0x01")]
         try:
             packet = TLS(record, tls_session=self.session, strict_integrity=True)
         except Exception as exc:  # scapy raises many types; the bytes are what matters
@@ -130,14 +141,18 @@ class Connection:
         if isinstance(packet, TLS13):
             inner = packet.getfieldval("inner")
             msgs = list(inner.msg) if inner is not None else []
-            return [self._event(m, encrypted=True, record=record) for m in msgs] or [
-                Unparsed(data=record, reason="TLS 1.3 record without readable content")
-            ]
-        encrypted = self._tls12_peer_ccs and record[0] != 20
-        events = [self._event(m, encrypted=encrypted, record=record) for m in packet.msg]
+            encrypted = True
+        else:
+            msgs = list(packet.msg)
+            encrypted = self._tls12_peer_ccs and content_type != CHANGE_CIPHER_SPEC
+        if not msgs:
+            return [Unparsed(data=record, reason="record without readable content")]
+        if any(_trailing(m) for m in msgs):
+            return [Unparsed(data=record, reason="trailing bytes after a message")]
+        events = [self._event(m, encrypted=encrypted, record=record) for m in msgs]
         if any(isinstance(e, ChangeCipherSpec) for e in events) and not self._is_tls13():
             self._tls12_peer_ccs = True
-        return events or [Unparsed(data=record, reason="record without messages")]
+        return events
 
     def _is_tls13(self) -> bool:
         return (self.session.tls_version or 0) >= 0x0304
@@ -154,3 +169,8 @@ class Connection:
             return Unparsed(data=record, reason=f"scapy could not parse it ({type(msg).__name__})")
         return HandshakeMessage(msg=msg, encrypted=encrypted)
 
+
+def _trailing(msg: Packet) -> bool:
+    """scapy hangs bytes it could not place on ``.payload``; they must not go unseen."""
+    payload = msg.payload
+    return bool(payload) and not isinstance(payload, NoPayload) and len(bytes(payload)) > 0
