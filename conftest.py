@@ -20,7 +20,9 @@ MARKERS = {
     "versions": "version negotiation and downgrade protection",
     "client_certificates": "client certificate validation",
     "finished": "Finished message verification",
+    "server_certificate": "the server's certificate chain",
     "handshake": "complete handshakes",
+    "alerts": "alert rules: error alerts are fatal and followed by a close",
     "known_deviation": "a case the implementation under test is known to fail",
 }
 

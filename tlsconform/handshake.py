@@ -132,6 +132,7 @@ class Handshake:
             name = event.name
             self.outcome.server_messages.append(name)
             self.server[name] = event.msg
+            self.note_server_credentials(name, event.msg)
             if name == "HelloRetryRequest":
                 if not self.on_retry_request(event.msg):
                     return False
@@ -212,11 +213,19 @@ class Handshake:
             return f"negotiated {version_name(version)}, which the client did not offer"
         if version is not None and version < TLS12:
             return f"negotiated {version_name(version)}, which the client did not offer"
-        if version != TLS13 and TLS13 in offered_versions and \
+        if version != TLS13 and TLS13 in (self.offer.supported_versions or []) and \
                 self.outcome.server_random[-8:-1] == DOWNGRADE_SENTINEL:
             return ("ServerHello.random ends with the downgrade sentinel although TLS 1.3 "
                     "was offered (RFC 8446 4.1.3)")
         return None
+
+    def note_server_credentials(self, name: str, msg: Packet) -> None:
+        """Keep what server-certificate checks need: the chain as sent, the scheme used."""
+        if name == "Certificate":
+            self.outcome.server_certificates = [
+                bytes(cert.der) for cert in self.conn.session.server_certs or []]
+        elif name in ("ServerKeyExchange", "CertificateVerify") and msg.sig is not None:
+            self.outcome.server_signature_scheme = msg.sig.sig_alg
 
     def server_key_exchange_verifies(self, msg: Packet) -> bool:
         """RFC 5246 7.4.3: the signature covers both randoms and the ECDH parameters.

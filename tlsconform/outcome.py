@@ -34,6 +34,8 @@ class Outcome:
     server_messages: list[str] = field(default_factory=list)
     violation: str | None = None
     server_random: bytes = b""
+    server_certificates: list[bytes] = field(default_factory=list)  # DER, as sent
+    server_signature_scheme: int | None = None  # of ServerKeyExchange / CertificateVerify
     notes: list[str] = field(default_factory=list)
 
     @property
