@@ -22,6 +22,7 @@ class Outgoing:
     encrypted: bool = False  # TLS 1.3 protected record; TLS 1.2 encrypts after CCS by itself
     fragments: tuple[int, ...] = ()  # cut the record body after these offsets (plaintext only)
     encode: Callable[[bytes], bytes] | None = None  # rewrite the message bytes; session unaware
+    tamper: Callable[[bytes], bytes] | None = None  # rewrite the sealed record bytes at the end
 
     def with_(self, **changes: object) -> Outgoing:
         return replace(self, **changes)
