@@ -7,7 +7,7 @@ A scenario lists words (``ciphers(0x0a0a)``, ``finished(flip_bit(-1))``,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from scapy.layers.tls.handshake import TLSFinished
@@ -73,6 +73,11 @@ def legacy_version(version: int) -> Mutation:
     return OfferEdit(f"legacy_version=0x{version:04x}", lambda o: o.with_(legacy_version=version))
 
 
+def record_version(version: int) -> Mutation:
+    """The legacy_record_version of the record carrying the ClientHello."""
+    return OfferEdit(f"record_version=0x{version:04x}", lambda o: o.with_(record_version=version))
+
+
 def supported_versions(*versions: int) -> Mutation:
     """Replace supported_versions; with no argument, leave the extension out."""
     value = list(versions) or None
@@ -117,6 +122,11 @@ def hello_bytes(label: str, edit: Callable[[HelloParts], bytes]) -> Mutation:
     return MessageEdit(label, "ClientHello", apply)
 
 
+def cipher_suite_bytes(data: bytes, label: str) -> Mutation:
+    """The ClientHello's cipher_suites vector with exactly this body (length recomputed)."""
+    return hello_bytes(label, lambda parts: replace(parts, cipher_suites=data).encode())
+
+
 # -- any message --------------------------------------------------------------------
 def omit(name: str) -> Mutation:
     return MessageEdit(f"omit {name}", name, lambda item, hs: [])
@@ -136,6 +146,22 @@ def fragment(name: str, *cuts: int) -> Mutation:
     """Split a plaintext message across records after the given byte offsets."""
     return MessageEdit(f"{name} split at {list(cuts)}", name,
                        lambda item, hs: [item.with_(fragments=tuple(cuts))])
+
+
+def duplicate(name: str) -> Mutation:
+    """Send ``name`` twice in a row (the copy is built afresh from the session)."""
+    return MessageEdit(f"{name} sent twice", name, lambda item, hs: [item, item])
+
+
+def corrupt_record(name: str, byte: int = -1) -> Mutation:
+    """Flip one bit of the record carrying ``name`` after it was sealed: under record
+    protection the AEAD tag or MAC no longer verifies."""
+
+    def tamper(record: bytes) -> bytes:
+        return flip_bit(byte)(record)
+
+    return MessageEdit(f"record of {name} corrupted at byte {byte}", name,
+                       lambda item, hs: [item.with_(tamper=tamper)])
 
 
 def move(name: str, before: str) -> Mutation:
@@ -168,11 +194,24 @@ def flip_bit(index: int, bit: int = 0) -> BytesEdit:
     return edit
 
 
+def flip_middle_bit(bit: int = 0) -> BytesEdit:
+    """Flip a bit of the middle byte, whatever the length (12, 32 or 48 bytes)."""
+
+    def edit(data: bytes) -> bytes:
+        return flip_bit(len(data) // 2, bit)(data)
+
+    edit.label = f"bit {bit} of the middle byte flipped"  # type: ignore[attr-defined]
+    return edit
+
+
 def truncate(length: int) -> BytesEdit:
+    """Keep the first ``length`` bytes; a negative length drops that many from the end."""
+
     def edit(data: bytes) -> bytes:
         return data[:length]
 
-    edit.label = f"truncated to {length} bytes"  # type: ignore[attr-defined]
+    edit.label = (f"truncated to {length} bytes" if length >= 0  # type: ignore[attr-defined]
+                  else f"shortened by {-length} byte{'s' if length < -1 else ''}")
     return edit
 
 
@@ -207,6 +246,23 @@ def signature_scheme(scheme: int) -> Mutation:
                            f"CertificateVerify with scheme 0x{scheme:04x}")
 
 
+def signature_scheme_not_offered(*candidates: int) -> Mutation:
+    """Sign CertificateVerify with the first of ``candidates`` the CertificateRequest did not
+    offer (the candidates must suit the client key); none left is noted, and the offered
+    scheme is used, which a verdict then shows as a completed handshake."""
+
+    def build(hs: Handshake) -> object:
+        offered = hs.offered_signature_schemes()
+        unoffered = [c for c in candidates if c not in offered]
+        if not unoffered:
+            hs.outcome.notes.append(f"every candidate scheme was offered: {offered}")
+            return hs.certificate_verify()
+        return hs.certificate_verify(unoffered[0])
+
+    label = f"CertificateVerify with a scheme not offered from {[hex(c) for c in candidates]}"
+    return replace_message("CertificateVerify", build, label)
+
+
 def empty_certificate() -> Mutation:
     """An empty client Certificate (and so no CertificateVerify)."""
 
@@ -218,8 +274,9 @@ def empty_certificate() -> Mutation:
     return FlightEdit("empty client Certificate", "second", edit)
 
 
-def unsolicited_certificate(identity: ClientIdentity) -> Mutation:
-    """A client Certificate although the server did not ask for one."""
+def unsolicited_certificate(identity: ClientIdentity | None = None) -> Mutation:
+    """A client Certificate although the server did not ask for one (default: the case's
+    own client identity)."""
 
     def edit(flight: Flight, hs: Handshake) -> Flight:
         first = next(n for n, i in enumerate(flight)

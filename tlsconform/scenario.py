@@ -71,5 +71,11 @@ def run_case(
 def each_version(
     name: str, versions: Sequence[str] = ("tls12", "tls13"), **row: object
 ) -> list[Case]:
-    """The same row for several versions, with IDs ``tls12-name`` and ``tls13-name``."""
-    return [Case(id=f"{version}-{name}", version=version, **row) for version in versions]
+    """The same row for several versions, with IDs ``tls12-name`` and ``tls13-name``.
+
+    ``rfc`` may be a dict from version to clause, where each version has its own.
+    """
+    rfc = row.pop("rfc")
+    return [Case(id=f"{version}-{name}", version=version,
+                 rfc=rfc[version] if isinstance(rfc, dict) else rfc, **row)
+            for version in versions]
