@@ -70,7 +70,7 @@ VERSIONS = [
          expect=completes_with(negotiated(TLS13))),
     # -- downgrade protection -----------------------------------------------------------
     Case(id="tls12-downgrade-sentinel", version="tls12", rfc=("8446", "4.1.3"),
-         topics=("versions",),
+         topics=("versions",), requires=("tls13",),
          requirement="a TLS 1.3 server negotiating TLS 1.2 ends ServerHello.random with "
                      "44 4F 57 4E 47 52 44 01",
          expect=completes_with(downgrade_sentinel(present=True))),
@@ -79,6 +79,7 @@ VERSIONS = [
          requirement="a TLS 1.3 ServerHello.random carries no downgrade sentinel",
          expect=completes_with(downgrade_sentinel(present=False))),
     Case(id="tls12-fallback-scsv", version="tls12", rfc=("7507", "3"), topics=("versions",),
+         requires=("tls13",),
          requirement="TLS_FALLBACK_SCSV in a TLS 1.2 hello to a server that supports TLS 1.3: "
                      "inappropriate_fallback",
          mutations=[add_ciphers(TLS_FALLBACK_SCSV)], expect=alert("inappropriate_fallback")),

@@ -41,6 +41,7 @@ class Case:
     client_cert: str | None = None
     client_auth: bool = False
     topics: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()  # versions the target must support beyond ``version``
 
     def param(self) -> object:
         marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version)]
