@@ -10,7 +10,13 @@ import struct
 
 from scapy.layers.tls.record_tls13 import TLSInnerPlaintext
 
-from tlsconform import fast_certificates
+from tlsconform import (
+    fast_certificates,
+    fast_extensions,
+    fast_packet_init,
+    fast_sessions,
+    fast_snapshots,
+)
 
 _applied = False
 
@@ -38,4 +44,8 @@ def apply() -> None:
         return
     TLSInnerPlaintext.pre_dissect = _inner_plaintext_pre_dissect
     fast_certificates.install()
+    fast_packet_init.install()
+    fast_snapshots.install()
+    fast_sessions.install()
+    fast_extensions.install()
     _applied = True
