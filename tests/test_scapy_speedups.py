@@ -16,6 +16,8 @@ from scapy.layers.tls.crypto import suites
 from scapy.layers.tls.handshake import TLSCertificate, TLSCertificateVerify, TLSServerKeyExchange
 from scapy.layers.tls.handshake_sslv2 import SSLv2ServerHello
 from scapy.layers.tls.keyexchange import _TLSSignature
+from scapy.layers.tls.keyexchange_tls13 import TLS_Ext_KeyShare_CH
+from scapy.layers.tls.record import TLS
 from scapy.layers.tls.session import connState, tlsSession
 
 from certs import PKI, ensure_pki
@@ -25,7 +27,7 @@ from tlsconform import fast_packet_init, fast_sessions, fast_snapshots
 from tlsconform.connection import Connection
 from tlsconform.fast_certificates import DerCert
 from tlsconform.handshake import Handshake
-from tlsconform.offer import Offer, tls12, tls13
+from tlsconform.offer import Offer, client_hello, tls12, tls13
 from tlsconform.outcome import Outcome
 
 CERTS = ["server-rsa", "server-ecdsa", "root-ca", "client-valid", "client-valid-rsa"]
@@ -130,6 +132,29 @@ def test_sslv2_certificates_keep_scapy_parsing(pki: PKI) -> None:
     """Only the TLS Certificate fields are replaced."""
     hello = SSLv2ServerHello(bytes(SSLv2ServerHello(cert=Cert(der(pki, "server-rsa")))))
     assert type(hello.cert) is Cert
+
+
+# -- hello extensions ------------------------------------------------------------------------
+@pytest.mark.parametrize("offer", [tls12(), tls13()], ids=["tls12", "tls13"])
+def test_hello_extensions_are_built_once_and_framed(offer: Offer) -> None:
+    session = tlsSession(connection_end="client")
+    wire = TLS(msg=[client_hello(offer)], tls_session=session).raw_stateful()
+    hello = TLS(wire).msg[0]
+    body = bytes(hello)[4:]
+    ext_bytes = b"".join(bytes(ext) for ext in hello.ext)
+    assert hello.extlen == len(ext_bytes) and body.endswith(ext_bytes)
+    assert [type(e).__name__ for e in hello.ext] == [
+        type(e).__name__ for e in client_hello(offer).ext]
+    for ext in hello.ext:
+        if isinstance(ext, TLS_Ext_KeyShare_CH):  # the share on the wire is the one kept
+            sent = [e.key_exchange for e in ext.client_shares]
+            kept = [_public_bytes(k) for k in session.tls13_client_privshares.values()]
+            assert sent == kept
+
+
+def _public_bytes(key: Any) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.Raw,
+                                         serialization.PublicFormat.Raw)
 
 
 # -- server signatures, end to end ------------------------------------------------------------

@@ -6,7 +6,13 @@ TLS code downstream only needs the DER bytes (to re-serialise) and the public ke
 the ServerKeyExchange / CertificateVerify signature, or to encrypt an RSA premaster secret).
 ``DerCert`` provides those at once from ``cryptography`` and builds scapy's full view only if
 something asks for another attribute, so ``tlsSession.server_certs[0]`` still behaves as a
-scapy ``Cert`` (``subject_str``, ``tbsCertificate``, ``isIssuer`` ... all work).
+scapy ``Cert`` (``subject_str``, ``tbsCertificate``, ``isIssuer`` ... all work) and the
+signature checks run scapy's own ``verify`` code on the same public key.
+
+Certificates we send are untouched: ``Cert(path)`` still parses with scapy and serialises
+as before. DER that ``cryptography`` refuses is handed to scapy, so a certificate is refused
+exactly when scapy refuses it, unless scapy's parser is stricter than ``cryptography``'s: such
+a certificate now parses, and only reading one of its X.509 fields raises.
 """
 
 from __future__ import annotations

@@ -60,13 +60,18 @@ def default_session() -> tlsSession:
 
 
 def _learn_template() -> None:
+    """Read a new session once; built aside, then published, so threads never see half."""
+    template, states, containers = {}, [], []
     for name, value in vars(tlsSession()).items():
         if isinstance(value, connState):
-            _states.append((name, value))
+            states.append((name, value))
         elif isinstance(value, list | dict):
-            assert not value, f"a new tlsSession has a non-empty {name}"
-            _containers.append((name, type(value)))
-        _template[name] = value
+            if value:  # a template could not hand out empty copies: scapy changed
+                raise RuntimeError(f"a new tlsSession has a non-empty {name}")
+            containers.append((name, type(value)))
+        template[name] = value
+    _states[:], _containers[:] = states, containers
+    _template.update(template)  # last: default_session() checks it
 
 
 def install() -> None:

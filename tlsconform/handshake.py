@@ -187,7 +187,7 @@ class Handshake:
         session = self.conn.session
         self.outcome.version = session.tls_version
         self.outcome.cipher = msg.cipher
-        self.outcome.server_random = bytes(msg)[6:38]
+        self.outcome.server_random = bytes(session.server_random or b"")
         problem = self.server_hello_problem(msg)
         if problem:
             return self.stop(HandshakeMessage(msg=msg), violation=problem)

@@ -50,7 +50,8 @@ class Figures:
     @classmethod
     def of(cls, seconds: list[float]) -> Figures:
         ms = sorted(s * 1000 for s in seconds)
-        return cls(median=statistics.median(ms), p90=nearest_rank(ms, 0.9), minimum=ms[0])
+        return cls(median=round(statistics.median(ms), 3), p90=round(nearest_rank(ms, 0.9), 3),
+                   minimum=round(ms[0], 3))
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,7 @@ def report(server: str, n: int, warmup: int, results: list[Result]) -> dict[str,
         "python": platform.python_version(),
         "scapy": scapy.__version__,
         "openssl": ssl.OPENSSL_VERSION,
-        "results": [{**asdict(r), "ratio": r.ratio} for r in results],
+        "results": [{**asdict(r), "ratio": round(r.ratio, 3)} for r in results],
     }
 
 
