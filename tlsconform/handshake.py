@@ -92,6 +92,7 @@ class Handshake:
         self.outcome = Outcome()
         self.server: dict[str, Packet] = {}
         self.retried = False
+        self.hello_unseen = False  # a re-encoded ClientHello the session never recorded
 
     # -- the whole conversation ---------------------------------------------
     def run(self) -> Outcome:
@@ -125,10 +126,19 @@ class Handshake:
         """ServerHello .. ServerHelloDone (1.2) or .. server Finished (1.3)."""
         while True:
             event = self.conn.next_event()
-            if isinstance(event, ChangeCipherSpec) and self.outcome.version in (None, TLS13):
+            if isinstance(event, ChangeCipherSpec) and self.outcome.version in (None, TLS13) \
+                    and not self.hello_unseen:
                 continue  # middlebox compatibility (RFC 8446 D.4)
+            if isinstance(event, ChangeCipherSpec):
+                return self.stop(event, violation="answered the malformed ClientHello with "
+                                                  "ChangeCipherSpec")
             if not isinstance(event, HandshakeMessage):
                 return self.stop(event)
+            if self.hello_unseen:
+                # The session never saw our (re-encoded) hello, so nothing after this
+                # point can be parsed or checked: the server carrying on is the verdict.
+                return self.stop(event, violation=f"answered the malformed ClientHello with "
+                                                  f"{event.name}")
             name = event.name
             self.outcome.server_messages.append(name)
             self.server[name] = event.msg
@@ -212,6 +222,8 @@ class Handshake:
         )):
             return f"negotiated {version_name(version)}, which the client did not offer"
         if version is not None and version < TLS12:
+            if version in offered_versions:
+                return f"negotiated {version_name(version)}, which RFC 8996 forbids"
             return f"negotiated {version_name(version)}, which the client did not offer"
         if version != TLS13 and TLS13 in (self.offer.supported_versions or []) and \
                 self.outcome.server_random[-8:-1] == DOWNGRADE_SENTINEL:
@@ -378,6 +390,8 @@ class Handshake:
             return self.seal_fragments(msg, item.fragments)
         if item.encode is not None:
             record = frame(CONTENT_TYPE.get(type(msg), 22), version, item.encode(bytes(msg)))
+            if item.name == "ClientHello":
+                self.hello_unseen = True
         elif item.encrypted and self.tls13:
             record = self.conn.seal_encrypted(msg)
         elif self.tls13 and self.keys_active():
@@ -385,9 +399,18 @@ class Handshake:
             record = frame(CONTENT_TYPE.get(type(msg), 22), version, self.record_message(msg))
         else:
             record = self.conn.seal_plaintext(msg, version=version)
+            if item.name == "ClientHello":
+                self.cap_advertised_version()
         if item.fragments:
             record = fragment_record(record, item.fragments)
         return record
+
+    def cap_advertised_version(self) -> None:
+        """Without supported_versions, TLS 1.3 is not on offer whatever legacy_version says
+        (RFC 8446 4.2.1); scapy would otherwise dissect a TLS 1.2 ServerHello as TLS 1.3."""
+        if TLS13 not in (self.offer.supported_versions or []):
+            session = self.conn.session
+            session.advertised_tls_version = min(session.advertised_tls_version or TLS12, TLS12)
 
     def keys_active(self) -> bool:
         """Whether our write side has switched to record protection."""
