@@ -71,3 +71,24 @@ def test_reversed_chain_is_not_leaf_first(pki: PKI) -> None:
     chain = chain_from(pki, "server-rsa", tls12)
     reversed_chain = sc.ServerChain(**{**chain.__dict__, "chain": chain.chain[::-1]})
     assert "is a CA certificate" in sc.leaf_first(reversed_chain)
+
+
+def test_leaf_without_server_auth_usage_fails(pki: PKI) -> None:
+    """No PKI server certificate lacks serverAuth, so mint one for this check alone."""
+    from datetime import timedelta
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.x509.oid import ExtendedKeyUsageOID
+
+    from certs import mint_certificate
+
+    root = x509.load_pem_x509_certificate(pki.cert("root-ca").read_bytes())
+    root_key = serialization.load_pem_private_key(pki.key("root-ca").read_bytes(), None)
+    now = datetime.now(UTC)
+    leaf, _ = mint_certificate(subject_cn="client only", issuer_cert=root, issuer_key=root_key,
+                               not_before=now - timedelta(days=1),
+                               not_after=now + timedelta(days=30),
+                               eku=[ExtendedKeyUsageOID.CLIENT_AUTH], san_dns=["localhost"])
+    chain = sc.ServerChain(chain=[leaf, root], server_name="localhost", trusted=[root], now=now)
+    assert sc.serves_server_auth(chain) == "the leaf's extendedKeyUsage lacks serverAuth"
+    assert sc.chain_validates(chain) is None and sc.covers_server_name(chain) is None

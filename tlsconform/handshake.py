@@ -44,6 +44,7 @@ from tlsconform.offer import EXT_COOKIE, TLS12, TLS13, Offer, client_hello
 from tlsconform.outcome import Outcome, version_name
 
 HTTP_GET = b"GET / HTTP/1.0\r\n\r\n"
+TLS13_SUITE_BYTE = 0x13  # TLS 1.3 suites are 0x13XX (RFC 8446 B.4)
 DOWNGRADE_SENTINEL = b"DOWNGRD"  # RFC 8446 4.1.3, followed by 0x01 (TLS 1.2) or 0x00
 CONTENT_TYPE = {TLSChangeCipherSpec: 20, TLSAlert: 21, TLSApplicationData: 23}
 
@@ -116,9 +117,11 @@ class Handshake:
     def send_hello(self, cookie: bytes | None = None) -> bool:
         offer = self.offer
         stage = "hello"
+        random = None
         if self.retried:
             stage = "retry-hello"
-        hello = Outgoing("ClientHello", lambda: client_hello(offer, cookie))
+            random = self.conn.session.client_random  # unchanged on retry (RFC 8446 4.1.2)
+        hello = Outgoing("ClientHello", lambda: client_hello(offer, cookie, random))
         self.send_flight(stage, [hello])
         return True
 
@@ -209,6 +212,9 @@ class Handshake:
         offered_versions = self.offer.supported_versions or [self.offer.legacy_version]
         if msg.cipher not in self.offer.ciphers:
             return f"selected cipher suite 0x{msg.cipher:04x}, which the client did not offer"
+        if (version == TLS13) != (msg.cipher >> 8 == TLS13_SUITE_BYTE):
+            return (f"selected cipher suite 0x{msg.cipher:04x}, which does not belong to "
+                    f"{version_name(version)} (RFC 8446 4.1.3, B.4)")
         if version == TLS13:
             # Only supported_versions offers TLS 1.3, whatever legacy_version says (4.2.1).
             if TLS13 not in (self.offer.supported_versions or []):

@@ -139,11 +139,16 @@ def extensions(offer: Offer, cookie: bytes | None = None) -> list[Packet]:
     return kept + [raw.packet() for raw in offer.extra_extensions]
 
 
-def client_hello(offer: Offer, cookie: bytes | None = None) -> Packet:
-    """The ClientHello as a scapy message, ready for ``raw_stateful``."""
+def client_hello(offer: Offer, cookie: bytes | None = None,
+                 random: bytes | None = None) -> Packet:
+    """The ClientHello as a scapy message, ready for ``raw_stateful``.
+
+    ``random`` repeats the first hello's random after a HelloRetryRequest (RFC 8446 4.1.2).
+    """
     exts = extensions(offer, cookie)
     if offer.supported_versions and TLS13 in offer.supported_versions:
+        fields = {"random_bytes": random} if random is not None else {}
         return TLS13ClientHello(version=offer.legacy_version, ciphers=offer.ciphers,
-                                sid=offer.session_id, ext=exts)
+                                sid=offer.session_id, ext=exts, **fields)
     return TLSClientHello(version=offer.legacy_version, ciphers=offer.ciphers,
                           sid=offer.session_id, ext=exts)
