@@ -22,6 +22,7 @@ from fixtures.servers import (
     available_implementations,
     launch,
 )
+from fixtures.servers.base import Unsupported
 from fixtures.servers.probe import client_context, https_get
 
 AVAILABLE = available_implementations()
@@ -37,6 +38,13 @@ VERSIONS = [
     pytest.param(ssl.TLSVersion.TLSv1_3, id="tls13"),
 ]
 VERSION_NAMES = {ssl.TLSVersion.TLSv1_2: "TLSv1.2", ssl.TLSVersion.TLSv1_3: "TLSv1.3"}
+NO_TLS13 = {"mbedtls": "Mbed TLS 2.28 has no TLS 1.3"}
+
+
+def skip_unsupported(server: LocalServer, version: ssl.TLSVersion) -> None:
+    """Skip a TLS 1.3 test for a server whose library does not implement TLS 1.3."""
+    if version is ssl.TLSVersion.TLSv1_3 and server.implementation in NO_TLS13:
+        pytest.skip(NO_TLS13[server.implementation])
 
 
 @pytest.fixture(scope="session")
@@ -57,7 +65,11 @@ def plain_server(implementation: str, pki: PKI) -> Iterator[LocalServer]:
 
 @pytest.fixture(scope="module")
 def client_auth_server(implementation: str, pki: PKI) -> Iterator[LocalServer]:
-    with launch(implementation, pki, ServerConfig(client_auth=True)) as server:
+    try:
+        server = launch(implementation, pki, ServerConfig(client_auth=True))
+    except Unsupported as exc:
+        pytest.skip(str(exc))
+    with server:
         yield server
 
 
@@ -75,6 +87,7 @@ def rejected(
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_serves_http_over_tls(plain_server: LocalServer, pki: PKI, version: ssl.TLSVersion):
+    skip_unsupported(plain_server, version)
     exchange = https_get(plain_server.host, plain_server.port, client_context(pki, None, version))
     assert exchange.version == VERSION_NAMES[version]
     assert exchange.reply.startswith(b"HTTP/1.0 200"), plain_server.log_excerpt()
@@ -84,6 +97,7 @@ def test_serves_http_over_tls(plain_server: LocalServer, pki: PKI, version: ssl.
 def test_client_auth_accepts_valid_certificate(
     client_auth_server: LocalServer, pki: PKI, version: ssl.TLSVersion
 ):
+    skip_unsupported(client_auth_server, version)
     reason = rejected(client_auth_server, pki, "client-valid", version)
     assert not reason, f"{reason}\n{client_auth_server.log_excerpt()}"
 
@@ -93,6 +107,7 @@ def test_client_auth_accepts_valid_certificate(
 def test_client_auth_rejects_missing_or_bad_certificate(
     client_auth_server: LocalServer, pki: PKI, client_cert: str | None, version: ssl.TLSVersion
 ):
+    skip_unsupported(client_auth_server, version)
     assert rejected(client_auth_server, pki, client_cert, version)
 
 
@@ -103,6 +118,7 @@ def test_client_auth_rejects_wrong_key_usage(
     version: ssl.TLSVersion,
     request: pytest.FixtureRequest,
 ):
+    skip_unsupported(client_auth_server, version)
     if client_auth_server.implementation == "gnutls":
         reason = "gnutls-serv --verify-client-cert does not check the clientAuth EKU"
         request.applymarker(pytest.mark.xfail(reason=reason, strict=True))

@@ -1,0 +1,273 @@
+"""The fault-injectable reference server: real TLS 1.2 / 1.3 without a fault, one named
+fault at a time, and scenarios from ``suites/`` that fail under their fault and pass
+without it."""
+
+from __future__ import annotations
+
+import ssl
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from cryptography import x509
+
+from certs import PKI, ensure_pki
+from fixtures.servers import LocalServer, ServerConfig, ServerStartError, launch
+from fixtures.servers.faulty import FAULTS, available
+from fixtures.servers.probe import client_context, https_get
+from suites.test_alerts import ALERTS
+from suites.test_cipher_suites import CIPHER_SUITES
+from suites.test_client_auth import CLIENT_AUTH
+from suites.test_finished import FINISHED
+from suites.test_handshake import HANDSHAKES
+from suites.test_versions import VERSIONS
+from tlsconform.connection import Connection
+from tlsconform.expect import Grade
+from tlsconform.flight import Flight, Outgoing
+from tlsconform.handshake import Handshake
+from tlsconform.identity import ClientIdentity
+from tlsconform.mutation import Mutation
+from tlsconform.mutations import key_shares
+from tlsconform.offer import TLS12, TLS13, tls12, tls13
+from tlsconform.scenario import OFFERS, Case, run_case
+from tlsconform.server_certificate import ServerChain, leaf_first, scheme_was_offered
+from tlsconform.target import Target
+
+pytestmark = pytest.mark.skipif(not available(), reason="tlslite-ng is not installed")
+
+READ_BOUND = 1.0
+VERSIONS_SSL = [pytest.param(ssl.TLSVersion.TLSv1_2, "TLSv1.2", id="tls12"),
+                pytest.param(ssl.TLSVersion.TLSv1_3, "TLSv1.3", id="tls13")]
+ENGINE_VERSIONS = [pytest.param(tls12, TLS12, id="tls12"),
+                   pytest.param(tls13, TLS13, id="tls13")]
+
+
+def row(rows: list[Case], case_id: str) -> Case:
+    return next(case for case in rows if case.id == case_id)
+
+
+# (fault, scenario, what the failure must say): each fault breaks its scenario precisely.
+FAULT_CASES = [
+    ("skip-finished-check-tls12", row(FINISHED, "tls12-bitflip-last-byte"),
+     "server completed the handshake (TLS 1.2"),
+    ("skip-finished-check-tls13", row(FINISHED, "tls13-bitflip-middle-byte"),
+     "server completed the handshake (TLS 1.3"),
+    ("finished-length-as-decrypt-error", row(FINISHED, "tls12-truncated-verify-data"),
+     "fatal alert decrypt_error(51)"),
+    ("accept-expired-client-cert", row(CLIENT_AUTH, "tls13-expired-certificate"),
+     "server completed the handshake"),
+    ("accept-untrusted-client-cert", row(CLIENT_AUTH, "tls12-self-signed-certificate"),
+     "server completed the handshake"),
+    ("accept-missing-client-cert", row(CLIENT_AUTH, "tls13-empty-certificate"),
+     "server completed the handshake"),
+    ("skip-certificate-verify-check",
+     row(CLIENT_AUTH, "tls12-certificate-verify-bad-signature"), "server completed"),
+    ("accept-unoffered-cv-scheme", row(CLIENT_AUTH, "tls13-certificate-verify-rsa-pkcs1"),
+     "server completed the handshake"),
+    ("ignore-fallback-scsv", row(VERSIONS, "tls12-fallback-scsv"),
+     "server completed the handshake"),
+    ("no-downgrade-sentinel", row(VERSIONS, "tls12-downgrade-sentinel"),
+     "not b'DOWNGRD\\x01'"),
+    ("accept-old-version", row(VERSIONS, "tls12-legacy-tls10-only"),
+     "negotiated TLS 1.0"),
+    ("accept-no-common-suite", row(CIPHER_SUITES, "tls13-only-unsupported-suites"),
+     "which the client did not offer"),
+    ("select-unoffered-suite", row(CIPHER_SUITES, "tls12-only-ecdhe-rsa-aes128-cbc-sha"),
+     "which the client did not offer"),
+    ("accept-out-of-order", row(FINISHED, "tls13-finished-sent-twice"),
+     "server completed the handshake"),
+    ("silent-close", row(CIPHER_SUITES, "tls12-only-unsupported-suites"),
+     "connection closed (FIN) after ClientHello"),
+    ("wrong-alert", row(FINISHED, "tls13-bitflip-first-byte"),
+     "fatal alert internal_error(80)"),
+    ("warning-level-alerts", row(ALERTS, "tls12-wrong-finished-aborts-cleanly"),
+     "warning alert decrypt_error(51)"),
+    ("data-after-fatal-alert", row(ALERTS, "tls13-corrupted-record-aborts-cleanly"),
+     "then fatal alert bad_record_mac(20)"),
+    ("reject-fragmented-handshake", row(FINISHED, "tls12-finished-split-across-records"),
+     "fatal alert unexpected_message(10)"),
+    ("bad-server-finished-tls12", row(HANDSHAKES, "tls12-client-certificate"),
+     "server Finished verify_data is wrong"),
+    ("wrong-legacy-version-tls13", row(HANDSHAKES, "tls13-full-handshake"),
+     "TLS 1.3 ServerHello with legacy_version 0x0301"),
+]
+
+
+class Servers:
+    """Faulty servers keyed by configuration, started on first use and all stopped at the
+    end, whatever the tests did."""
+
+    def __init__(self, pki: PKI) -> None:
+        self.pki = pki
+        self.started: dict[ServerConfig, LocalServer] = {}
+
+    def get(self, fault: str | None = None, client_auth: bool = False,
+            server_cert: str = "server-rsa") -> LocalServer:
+        config = ServerConfig(client_auth=client_auth, server_cert=server_cert, fault=fault)
+        if config not in self.started:
+            self.started[config] = launch("faulty", self.pki, config)
+        return self.started[config]
+
+    def target(self, fault: str | None = None, client_auth: bool = False) -> Target:
+        server = self.get(fault, client_auth)
+        return Target(f"faulty[{fault}]", server.host, server.port, "localhost", client_auth)
+
+
+@pytest.fixture(scope="module")
+def pki() -> PKI:
+    return ensure_pki()
+
+
+@pytest.fixture(scope="module")
+def servers(pki: PKI) -> Iterator[Servers]:
+    started = Servers(pki)
+    try:
+        yield started
+    finally:
+        for server in started.started.values():
+            server.stop()
+
+
+def identity(pki: PKI, profile: str | None) -> ClientIdentity | None:
+    if profile is None:
+        return None
+    return ClientIdentity(pki.cert(f"client-{profile}"), pki.key(f"client-{profile}"))
+
+
+# -- fault-free ------------------------------------------------------------------------
+@pytest.mark.parametrize(("version", "name"), VERSIONS_SSL)
+def test_python_ssl_client_completes(servers: Servers, pki: PKI, version: ssl.TLSVersion,
+                                     name: str):
+    server = servers.get()
+    exchange = https_get(server.host, server.port, client_context(pki, None, version))
+    assert exchange.version == name
+    assert exchange.reply.startswith(b"HTTP/1.0 200 OK\r\n"), server.log_excerpt()
+
+
+@pytest.mark.parametrize(("version", "name"), VERSIONS_SSL)
+def test_python_ssl_client_authenticates(servers: Servers, pki: PKI, version: ssl.TLSVersion,
+                                         name: str):
+    server = servers.get(client_auth=True)
+    exchange = https_get(server.host, server.port,
+                         client_context(pki, "client-valid", version))
+    assert exchange.version == name
+    assert exchange.reply.startswith(b"HTTP/1.0 200 OK\r\n"), server.log_excerpt()
+    with pytest.raises(ssl.SSLError, match=r"CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE"):
+        https_get(server.host, server.port, client_context(pki, None, version))
+
+
+@pytest.mark.parametrize(("offer", "version"), ENGINE_VERSIONS)
+@pytest.mark.parametrize("client_auth", [False, True], ids=["plain", "client-auth"])
+def test_engine_completes(servers: Servers, pki: PKI, offer: object, version: int,
+                          client_auth: bool):
+    server = servers.get(client_auth=client_auth)
+    with Connection(server.host, server.port, timeout=READ_BOUND) as conn:
+        outcome = Handshake(conn, offer("localhost"),
+                            identity=identity(pki, "valid" if client_auth else None)).run()
+    assert outcome.completed, f"{outcome.describe()}\n{server.log_excerpt()}"
+    assert outcome.version == version
+    assert ("CertificateRequest" in outcome.server_messages) == client_auth
+
+
+class SameRandomOnRetry(Mutation):
+    """RFC 8446 4.1.2: the second ClientHello keeps the first one's random. tlslite-ng
+    compares the two hellos; the engine itself draws a fresh random for the retry."""
+
+    def flight(self, stage: str, flight: Flight, hs: Handshake) -> Flight:
+        if stage != "retry-hello":
+            return flight
+        first = hs.conn.session.client_random
+
+        def build(item: Outgoing) -> object:
+            hello = item.build()
+            hello.random_bytes = first
+            return hello
+
+        return [item.with_(build=lambda item=item: build(item)) for item in flight]
+
+
+def test_hello_retry_request_when_no_usable_key_share(servers: Servers):
+    """secp384r1 is offered but not served: the server asks again for x25519."""
+    server = servers.get()
+    mutations = [key_shares("secp384r1"), SameRandomOnRetry()]
+    with Connection(server.host, server.port, timeout=READ_BOUND) as conn:
+        outcome = Handshake(conn, tls13("localhost"), mutations=mutations).run()
+    assert outcome.completed, f"{outcome.describe()}\n{server.log_excerpt()}"
+    assert outcome.server_messages[:2] == ["HelloRetryRequest", "ServerHello"]
+
+
+@pytest.mark.parametrize("case", [*HANDSHAKES, *FINISHED[:2]], ids=lambda case: case.id)
+def test_scenarios_pass_without_a_fault(servers: Servers, pki: PKI, case: Case):
+    _, verdict = run_case(case, servers.target(None, case.client_auth),
+                          identity(pki, case.client_cert), timeout=READ_BOUND)
+    assert verdict.grade is Grade.strict, verdict.message
+
+
+# -- faults --------------------------------------------------------------------------------
+def test_fault_table_names_and_describes_every_fault():
+    assert len(FAULTS) >= 20
+    for name, description in FAULTS.items():
+        assert name == name.lower() and " " not in name
+        assert description and "\n" not in description
+
+
+@pytest.mark.parametrize("fault", sorted(FAULTS))
+def test_every_fault_starts(servers: Servers, fault: str):
+    """Even a fault that breaks many scenarios leaves a usual client (the readiness probe,
+    OpenSSL underneath) a working server."""
+    assert servers.get(fault).running()
+
+
+def test_unknown_fault_is_refused(pki: PKI):
+    with pytest.raises(ServerStartError, match=r"unknown fault 'no-such-fault'.*wrong-alert"):
+        launch("faulty", pki, ServerConfig(fault="no-such-fault"))
+
+
+@pytest.mark.parametrize(("fault", "case", "observed"),
+                         [pytest.param(*entry, id=entry[0]) for entry in FAULT_CASES])
+def test_fault_makes_its_scenario_fail(servers: Servers, pki: PKI, fault: str, case: Case,
+                                       observed: str):
+    target_without, target_with = (servers.target(f, case.client_auth) for f in (None, fault))
+    _, clean = run_case(case, target_without, identity(pki, case.client_cert),
+                        timeout=READ_BOUND)
+    assert clean.passed(), clean.message
+    _, faulty = run_case(case, target_with, identity(pki, case.client_cert),
+                         timeout=READ_BOUND)
+    assert not faulty.passed()
+    assert observed in faulty.message
+
+
+def test_hang_fails_within_the_read_bound_and_the_run_goes_on(servers: Servers, pki: PKI):
+    target = servers.target("hang-after-bad-message")
+    started = time.monotonic()
+    _, verdict = run_case(row(FINISHED, "tls13-bitflip-last-byte"), target,
+                          timeout=READ_BOUND)
+    elapsed = time.monotonic() - started
+    assert verdict.grade is Grade.fail
+    assert f"no answer within {READ_BOUND:g} s" in verdict.message
+    assert elapsed < READ_BOUND + 1.5
+    _, verdict = run_case(row(HANDSHAKES, "tls13-full-handshake"), target, timeout=READ_BOUND)
+    assert verdict.passed(), verdict.message
+
+
+@pytest.mark.parametrize(("fault", "check"), [("unrelated-certificate-in-chain", leaf_first),
+                                              ("sign-with-unoffered-scheme", scheme_was_offered)])
+@pytest.mark.parametrize("version", ["tls12", "tls13"])
+def test_server_certificate_faults(servers: Servers, pki: PKI, fault: str, check: object,
+                                   version: str):
+    """The server-certificate checks see the fault, and only it."""
+    root = x509.load_pem_x509_certificate(pki.cert("root-ca").read_bytes())
+    problems = {}
+    for name in (None, fault):
+        case = Case(id=f"{version}-chain", rfc=("8446", "4.4.2"), version=version,
+                    requirement="a completed handshake to inspect")
+        outcome, verdict = run_case(case, servers.target(name), timeout=READ_BOUND)
+        assert outcome.completed, verdict.message
+        chain = ServerChain.from_der(
+            outcome.server_certificates, server_name="localhost", trusted=[root],
+            now=datetime.now(UTC), offered_schemes=tuple(OFFERS[version](None).sig_algs),
+            scheme=outcome.server_signature_scheme)
+        problems[name] = check(chain)  # type: ignore[operator]
+    assert problems[None] is None
+    assert problems[fault]

@@ -1,0 +1,126 @@
+"""Run the catalogue against every local TLS implementation and write the conformance matrix.
+
+    python -m tools.matrix [--servers a,b,...] [--out DIR] [-n WORKERS] [--jobs N]
+
+Each implementation gets its own ``pytest suites --server NAME`` run (its deviations file
+applies as usual); per-case results come from that run's JUnit XML. An implementation that
+is not installed is reported "not available", not as failures. Writes ``matrix.md``,
+``matrix.html`` and ``matrix.json`` into ``--out`` (default ``reports/matrix``), with each
+run's JUnit XML and log under ``junit/`` and ``logs/``. Exits 1 when any implementation has
+an unexpected failure (or its run broke), 2 on a usage error, else 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from tools.matrix_render import as_json, html, markdown
+from tools.matrix_results import ERROR, NOT_AVAILABLE, RAN, RESULTS, TOTAL, Run, parse_junit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = ROOT / "reports" / "matrix"
+NOT_IN_DEFAULT = ("faulty",)
+"""A fault-injection test double, not a TLS stack; still selectable with --servers."""
+PYTEST_OK = (0, 1)  # all passed / some tests failed: either way the XML is complete
+
+
+def default_servers() -> list[str]:
+    from fixtures.options import LOCAL_SERVERS
+
+    return [name for name in LOCAL_SERVERS if name not in NOT_IN_DEFAULT]
+
+
+def availability() -> dict[str, bool]:
+    from fixtures.servers import available_implementations
+
+    return available_implementations()
+
+
+def pytest_command(name: str, workers: int, junit: Path) -> list[str]:
+    return [sys.executable, "-m", "pytest", "suites", "-n", str(workers), "--server", name,
+            "-p", "no:cacheprovider", "-q", f"--junitxml={junit}"]
+
+
+def run_one(name: str, out: Path, workers: int) -> tuple[Run, float]:
+    """One implementation's pytest run, read back from its JUnit XML; and its wall time."""
+    junit = out / "junit" / f"{name}.xml"
+    log = out / "logs" / f"{name}.log"
+    junit.unlink(missing_ok=True)
+    started = time.monotonic()
+    with log.open("wb") as log_file:
+        code = subprocess.run(pytest_command(name, workers, junit), cwd=ROOT,
+                              stdin=subprocess.DEVNULL, stdout=log_file,
+                              stderr=subprocess.STDOUT, check=False).returncode
+    seconds = time.monotonic() - started
+    if code not in PYTEST_OK or not junit.exists():
+        last = log.read_text(errors="replace").strip().splitlines()[-1:] or [""]
+        return Run(name, ERROR, f"pytest exited {code}: {last[0]}"), seconds
+    return Run(name, RAN, "", parse_junit(junit)), seconds
+
+
+def summary_line(run: Run, seconds: float | None) -> str:
+    if run.status != RAN:
+        return f"{run.implementation}: {run.status}{': ' + run.detail if run.detail else ''}"
+    counts = run.counts()[TOTAL]
+    text = ", ".join(f"{counts[result]} {result}" for result in RESULTS)
+    return f"{run.implementation}: {text} ({seconds:.1f} s)"
+
+
+def write_reports(runs: list[Run], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "matrix.md").write_text(markdown(runs))
+    (out / "matrix.html").write_text(html(runs))
+    (out / "matrix.json").write_text(as_json(runs))
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m tools.matrix", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--servers", help="comma-separated implementations "
+                        "(default: every local server except the fault-injection one)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder")
+    parser.add_argument("-n", dest="workers", type=int, default=2,
+                        help="pytest-xdist workers per implementation (default 2)")
+    parser.add_argument("--jobs", type=int, default=0, help="implementations run at once "
+                        "(default: CPU cores / workers, at least 1)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    available = availability()
+    names = args.servers.split(",") if args.servers else default_servers()
+    unknown = [name for name in names if name not in available]
+    if unknown:
+        print(f"unknown implementation(s): {', '.join(unknown)} "
+              f"(known: {', '.join(sorted(available))})", file=sys.stderr)
+        return 2
+    out: Path = args.out
+    for folder in (out / "junit", out / "logs"):
+        folder.mkdir(parents=True, exist_ok=True)
+    jobs = args.jobs or max(1, (os.cpu_count() or 1) // max(1, args.workers))
+    runnable = [name for name in names if available[name]]
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        done = dict(zip(runnable, pool.map(lambda n: run_one(n, out, args.workers), runnable),
+                        strict=True))
+    runs = []
+    for name in names:
+        run, seconds = done.get(name, (Run(name, NOT_AVAILABLE), None))
+        runs.append(run)
+        print(summary_line(run, seconds))
+    write_reports(runs, out)
+    print(f"matrix of {len(runs)} implementations in {time.monotonic() - started:.1f} s: "
+          f"{out / 'matrix.md'}, matrix.html, matrix.json")
+    return 1 if any(run.unexpected for run in runs) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,138 @@
+"""The matrix as Markdown (counts), HTML (counts linking to every case) and JSON (every case).
+
+All three depend only on the results, never on the clock or on durations, so two runs with
+the same behaviour give identical files and a diff shows exactly what changed.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from tools.matrix_results import RAN, RESULTS, TOTAL, Run
+
+LEGEND = "strict / conceptual / failed / skipped / known deviation"
+
+
+def topics(runs: list[Run]) -> list[str]:
+    return sorted({case.topic for run in runs for case in run.cases})
+
+
+def cell_text(counts: dict[str, int] | None) -> str:
+    if counts is None:
+        return "-"
+    return " / ".join(str(counts[result]) for result in RESULTS)
+
+
+def status_text(run: Run) -> str:
+    if run.status == RAN:
+        return "unexpected failures" if run.unexpected else "ok"
+    return f"{run.status}: {run.detail}" if run.detail else run.status
+
+
+def markdown(runs: list[Run]) -> str:
+    columns = topics(runs)
+    lines = [
+        "# TLS conformance matrix",
+        "",
+        f"Each cell: {LEGEND} (cases). Per-case details: matrix.html, matrix.json.",
+        "",
+        "| implementation | " + " | ".join(columns) + " | total | status |",
+        "|---" * (len(columns) + 3) + "|",
+    ]
+    for run in runs:
+        counts = run.counts()
+        if run.status == RAN:
+            cells = [cell_text(counts.get(topic)) for topic in columns]
+            cells.append(cell_text(counts[TOTAL]))
+        else:
+            cells = [run.status] * (len(columns) + 1)
+        lines.append(f"| {run.implementation} | " + " | ".join(cells)
+                     + f" | {status_text(run)} |")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(runs: list[Run]) -> str:
+    data = {
+        "results": list(RESULTS),
+        "topics": topics(runs),
+        "implementations": {
+            run.implementation: {
+                "status": run.status,
+                "detail": run.detail,
+                "counts": run.counts() if run.status == RAN else {},
+                "cases": {case.case: case.as_json() for case in run.cases},
+            }
+            for run in runs
+        },
+    }
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
+STYLE = """
+body { font-family: sans-serif; margin: 1.5em; }
+table { border-collapse: collapse; margin-bottom: 1.5em; }
+th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
+td.bad { background: #fdd; } td.good { background: #dfd; } td.na { color: #888; }
+tr.strict td:nth-child(2) { color: #060; }
+tr.failed td:nth-child(2), tr.conceptual td:nth-child(2) { color: #a00; font-weight: bold; }
+"""
+
+
+def anchor(implementation: str, topic: str) -> str:
+    return f"{implementation}--{topic}"
+
+
+def html(runs: list[Run]) -> str:
+    columns = topics(runs)
+    head = "".join(f"<th>{escape(topic)}</th>" for topic in [*columns, TOTAL])
+    rows = []
+    for run in runs:
+        counts = run.counts()
+        cells = []
+        for topic in [*columns, TOTAL]:
+            cells.append(_cell(run, topic, counts.get(topic)))
+        rows.append(f"<tr><th>{escape(run.implementation)}</th>{''.join(cells)}"
+                    f"<td>{escape(status_text(run))}</td></tr>")
+    details = [_details(run, topic) for run in runs if run.status == RAN for topic in columns
+               if any(case.topic == topic for case in run.cases)]
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>TLS conformance matrix</title><style>{STYLE}</style></head><body>\n"
+        "<h1>TLS conformance matrix</h1>\n"
+        f"<p>Each cell: {LEGEND}; follow it for every case, expected against observed.</p>\n"
+        f"<table><tr><th>implementation</th>{head}<th>status</th></tr>\n"
+        + "\n".join(rows) + "\n</table>\n" + "\n".join(details) + "\n</body></html>\n"
+    )
+
+
+def _cell(run: Run, topic: str, counts: dict[str, int] | None) -> str:
+    if run.status != RAN:
+        return f'<td class="na">{escape(run.status)}</td>'
+    if counts is None:
+        return '<td class="na">-</td>'
+    css = "bad" if counts["conceptual"] + counts["failed"] > 0 else "good"
+    if topic == TOTAL:
+        return f'<td class="{css}">{cell_text(counts)}</td>'
+    target = escape(anchor(run.implementation, topic))
+    return f'<td class="{css}"><a href="#{target}">{cell_text(counts)}</a></td>'
+
+
+def _details(run: Run, topic: str) -> str:
+    rows = []
+    for case in run.cases:
+        if case.topic != topic:
+            continue
+        note = "" if case.result == "strict" else case.message
+        rows.append(
+            f'<tr class="{escape(case.result)}"><td>{escape(case.case)}</td>'
+            f"<td>{escape(case.result)}</td><td>{escape(case.grade)}</td>"
+            f"<td>{escape(case.expected)}</td><td>{escape(case.observed)}</td>"
+            f"<td>{escape(case.rfc)}</td><td>{escape(note)}</td></tr>")
+    return (
+        f'<section id="{escape(anchor(run.implementation, topic))}">'
+        f"<h2>{escape(run.implementation)}: {escape(topic)}</h2>\n"
+        "<table><tr><th>case</th><th>result</th><th>grade</th><th>expected</th>"
+        "<th>observed</th><th>RFC</th><th>note</th></tr>\n"
+        + "\n".join(rows) + "\n</table></section>"
+    )
