@@ -192,6 +192,7 @@ class Handshake:
                 isinstance(event, Alert) and event.description == 0
             ):
                 self.outcome.completed = True
+                self.outcome.reply = event
                 return True
             return self.stop(event)
 

@@ -36,6 +36,7 @@ class Outcome:
     server_random: bytes = b""
     server_certificates: list[bytes] = field(default_factory=list)  # DER, as sent
     server_signature_scheme: int | None = None  # of ServerKeyExchange / CertificateVerify
+    reply: Event | None = None  # what answered the request: application data or close_notify
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -47,8 +48,12 @@ class Outcome:
         if self.violation:
             return f"server broke a rule {self.phase}: {self.violation}"
         if self.completed:
-            return (f"server completed the handshake ({version_name(self.version)}, "
+            text = (f"server completed the handshake ({version_name(self.version)}, "
                     f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'})")
+            if isinstance(self.reply, Alert):
+                # A close_notify is an accepted answer, but it may hide an abort: say so.
+                text += f" and answered the request with {self.reply.describe()}"
+            return text
         assert self.event is not None
         text = f"{self.event.describe()} {self.phase}"
         if isinstance(self.event, Alert) and self.after is not None:
