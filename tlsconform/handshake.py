@@ -8,12 +8,8 @@ offer and any flight before it is sent; the driver itself never special-cases th
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import pairwise
-from typing import ClassVar
 
-from scapy.fields import StrField
 from scapy.layers.tls.cert import Cert
-from scapy.layers.tls.crypto.cipher_stream import Cipher_NULL
 from scapy.layers.tls.extensions import TLS_Ext_SignatureAlgorithms
 from scapy.layers.tls.handshake import (
     TLS13Certificate,
@@ -22,10 +18,9 @@ from scapy.layers.tls.handshake import (
     TLSClientKeyExchange,
     TLSFinished,
     _ASN1CertAndExt,
-    _TLSHandshake,
 )
 from scapy.layers.tls.keyexchange_tls13 import TLS_Ext_KeyShare_HRR
-from scapy.layers.tls.record import TLSAlert, TLSApplicationData, TLSChangeCipherSpec
+from scapy.layers.tls.record import TLSApplicationData, TLSChangeCipherSpec
 from scapy.packet import Packet
 
 from tlsconform.connection import Connection
@@ -35,39 +30,17 @@ from tlsconform.events import (
     ChangeCipherSpec,
     Event,
     HandshakeMessage,
-    message_name,
 )
-from tlsconform.flight import Flight, Outgoing, fragment_record
+from tlsconform.flight import Flight, Outgoing
 from tlsconform.identity import ClientIdentity
 from tlsconform.mutation import Mutation
 from tlsconform.offer import EXT_COOKIE, TLS12, TLS13, Offer, client_hello
 from tlsconform.outcome import Outcome, version_name
+from tlsconform.sealing import Sealer
 
 HTTP_GET = b"GET / HTTP/1.0\r\n\r\n"
 TLS13_SUITE_BYTE = 0x13  # TLS 1.3 suites are 0x13XX (RFC 8446 B.4)
 DOWNGRADE_SENTINEL = b"DOWNGRD"  # RFC 8446 4.1.3, followed by 0x01 (TLS 1.2) or 0x00
-CONTENT_TYPE = {TLSChangeCipherSpec: 20, TLSAlert: 21, TLSApplicationData: 23}
-
-
-class HandshakeFragment(_TLSHandshake):
-    """A slice of an encoded handshake message, sent as-is in a handshake record.
-
-    scapy sends a bare Raw as application data (notes, trap 9); as a handshake class
-    this goes out with content type 22, and it leaves the transcript alone: the whole
-    message is recorded once, after its last fragment.
-    """
-
-    name = "TLS Handshake - fragment"
-    fields_desc: ClassVar[list[StrField]] = [StrField("data", b"")]
-
-    def post_build(self, p: bytes, pay: bytes) -> bytes:
-        return p + pay
-
-    def tls_session_update(self, msg_str: bytes) -> None:
-        return None
-
-    def post_build_tls_session_update(self, msg_str: bytes) -> None:
-        return None
 
 
 class Handshake:
@@ -83,6 +56,7 @@ class Handshake:
         close_timeout: float = 2.0,
     ) -> None:
         self.conn = conn
+        self.sealer = Sealer(conn)
         self.mutations = list(mutations)
         for mutation in self.mutations:
             offer = mutation.offer(offer)
@@ -387,30 +361,14 @@ class Handshake:
 
     def seal(self, item: Outgoing) -> bytes:
         """The record bytes for one message; the session sees it unless it is re-encoded."""
-        record = self.seal_message(item)
-        return item.tamper(record) if item.tamper is not None else record
-
-    def seal_message(self, item: Outgoing) -> bytes:
-        msg = item.build()
         version = self.offer.record_version if item.name == "ClientHello" else TLS12
-        if item.fragments and item.encode is None and self.protected(item):
-            return self.seal_fragments(msg, item.fragments)
-        if item.encode is not None:
-            record = frame(CONTENT_TYPE.get(type(msg), 22), version, item.encode(bytes(msg)))
-            if item.name == "ClientHello":
+        record = self.sealer.seal(item, version, self.tls13)
+        if item.name == "ClientHello":
+            if item.encode is not None:
                 self.hello_unseen = True
-        elif item.encrypted and self.tls13:
-            record = self.conn.seal_encrypted(msg)
-        elif self.tls13 and self.keys_active():
-            # scapy would protect it TLS 1.2-style under the TLS 1.3 keys: frame it ourselves.
-            record = frame(CONTENT_TYPE.get(type(msg), 22), version, self.record_message(msg))
-        else:
-            record = self.conn.seal_plaintext(msg, version=version)
-            if item.name == "ClientHello":
+            else:
                 self.cap_advertised_version()
-        if item.fragments:
-            record = fragment_record(record, item.fragments)
-        return record
+        return item.tamper(record) if item.tamper is not None else record
 
     def cap_advertised_version(self) -> None:
         """Without supported_versions, TLS 1.3 is not on offer whatever legacy_version says
@@ -418,46 +376,6 @@ class Handshake:
         if TLS13 not in (self.offer.supported_versions or []):
             session = self.conn.session
             session.advertised_tls_version = min(session.advertised_tls_version or TLS12, TLS12)
-
-    def keys_active(self) -> bool:
-        """Whether our write side has switched to record protection."""
-        return not isinstance(self.conn.session.wcs.cipher, Cipher_NULL)
-
-    def protected(self, item: Outgoing) -> bool:
-        """Whether ``item`` travels under record protection (so it cannot be re-framed)."""
-        return item.encrypted if self.tls13 else self.keys_active()
-
-    def record_message(self, msg: Packet) -> bytes:
-        """Encode ``msg`` and let the session account for it (transcript, key schedule)
-        as a record carrying it would; the caller frames or seals the bytes."""
-        session = self.conn.session
-        msg.tls_session = session
-        encoded = msg.raw_stateful()
-        msg.post_build_tls_session_update(encoded)
-        if session.triggered_pwcs_commit and session.pwcs is not None:
-            # A record would switch keys right after itself (TLS 1.3 client Finished).
-            session.wcs, session.pwcs = session.pwcs, None
-            session.triggered_pwcs_commit = False
-        return encoded
-
-    def seal_fragments(self, msg: Packet, cuts: tuple[int, ...]) -> bytes:
-        """One protected handshake message cut into several records at ``cuts``.
-
-        Each slice is sealed under the current write keys; the session accounts for the
-        whole message only after the last slice, as it would for a single record.
-        """
-        session = self.conn.session
-        msg.tls_session = session
-        encoded = msg.raw_stateful()
-        bounds = [0, *sorted(c for c in cuts if 0 < c < len(encoded)), len(encoded)]
-        records = b""
-        for start, end in pairwise(bounds):
-            piece = HandshakeFragment(data=encoded[start:end])
-            records += (self.conn.seal_encrypted(piece) if self.tls13
-                        else self.conn.seal_plaintext(piece, version=TLS12))
-        if self.record_message(msg) != encoded:
-            raise AssertionError(f"{message_name(msg)} encoded differently the second time")
-        return records
 
     # -- ending -----------------------------------------------------------------
     def stop(self, event: Event | None, violation: str | None = None) -> bool:
@@ -467,11 +385,6 @@ class Handshake:
         if isinstance(event, Alert):
             self.outcome.after = self.conn.next_event(self.close_timeout)
         return False
-
-
-def frame(content_type: int, version: int, body: bytes) -> bytes:
-    """A plaintext record around ``body``."""
-    return bytes([content_type]) + version.to_bytes(2, "big") + len(body).to_bytes(2, "big") + body
 
 
 def client_phrase(name: str) -> str:
