@@ -13,7 +13,7 @@ from enum import Enum
 
 from tlsconform.alerts import AlertDescription, alert_name, to_description
 from tlsconform.ciphersuites import suite_name
-from tlsconform.events import Alert, Closed, Reset
+from tlsconform.events import Alert, Closed, Reset, Timeout
 from tlsconform.outcome import Outcome, version_name
 
 
@@ -52,6 +52,18 @@ class Expectation:
         return self.text
 
 
+    def abort_without_alert(self, outcome: Outcome) -> Verdict | None:
+        """The verdict when the server did not abort (fail) or closed without an alert
+        (conceptual); None when it sent an alert that the caller grades further."""
+        aborted = _aborted(outcome)
+        if aborted is not None:
+            return Verdict(Grade.fail, self.text, outcome.describe(), aborted)
+        if outcome.alert is None:
+            return Verdict(Grade.conceptual, self.text, outcome.describe(),
+                           "closed without an alert")
+        return None
+
+
 class Completes(Expectation):
     """The handshake completes and one request gets an answer."""
 
@@ -79,12 +91,11 @@ class AlertThenClose(Expectation):
 
     def judge(self, outcome: Outcome) -> Verdict:
         observed = outcome.describe()
-        aborted = _aborted(outcome)
-        if aborted is not None:
-            return Verdict(Grade.fail, self.text, observed, aborted)
+        early = self.abort_without_alert(outcome)
+        if early is not None:
+            return early
         alert = outcome.alert
-        if alert is None:
-            return Verdict(Grade.conceptual, self.text, observed, "closed without an alert")
+        assert alert is not None
         if alert.description not in self.allowed:
             return Verdict(Grade.conceptual, self.text, observed,
                            f"aborted with {alert_name(alert.description)}")
@@ -170,12 +181,11 @@ class AbortsCleanly(Expectation):
 
     def judge(self, outcome: Outcome) -> Verdict:
         observed = outcome.describe()
-        aborted = _aborted(outcome)
-        if aborted is not None:
-            return Verdict(Grade.fail, self.text, observed, aborted)
+        early = self.abort_without_alert(outcome)
+        if early is not None:
+            return early
         alert = outcome.alert
-        if alert is None:
-            return Verdict(Grade.conceptual, self.text, observed, "closed without an alert")
+        assert alert is not None
         if alert.description == AlertDescription.user_canceled:
             return Verdict(Grade.conceptual, self.text, observed,
                            "user_canceled is a closure alert, not an error alert")
@@ -198,8 +208,7 @@ def _aborted(outcome: Outcome) -> str | None:
     if isinstance(outcome.event, Alert):
         if outcome.event.description == AlertDescription.close_notify:
             return "close_notify is not an error alert"
-        if outcome.after is not None and not isinstance(outcome.after, (Closed, Reset)) and \
-                type(outcome.after).__name__ != "Timeout":
+        if outcome.after is not None and not isinstance(outcome.after, (Closed, Reset, Timeout)):
             return "the server kept sending after its fatal alert"
         return None
     if isinstance(outcome.event, (Closed, Reset)):
