@@ -6,8 +6,7 @@ Each row is a representative bad input; which alert it deserves is the business 
 topic files. Here any error alert passes, but only if it is fatal and followed by a close.
 """
 
-from tlsconform.expect import aborts_cleanly
-from tlsconform.mutations import (
+from tlsconform.client.words import (
     application_data_instead_of,
     cipher_suite_bytes,
     ciphers,
@@ -16,6 +15,7 @@ from tlsconform.mutations import (
     flip_bit,
 )
 from tlsconform.scenario import cases, each_version
+from tlsconform.verdict.expect import aborts_cleanly
 
 RFC = {"tls12": ("5246", "7.2.2"), "tls13": ("8446", "6.2")}
 BAD_INPUTS = [

@@ -5,10 +5,16 @@ The driver already fails any ServerHello that selects a suite the client did not
 so every "completes" row also checks that the selected suite came from the offer.
 """
 
-from tlsconform import ciphersuites as cs
-from tlsconform.expect import alert, completes, completes_or_refuses, completes_with, suite_from
-from tlsconform.mutations import add_ciphers, cipher_suite_bytes, ciphers
+from tlsconform.client.words import add_ciphers, cipher_suite_bytes, ciphers
+from tlsconform.crypto import suites as cs
 from tlsconform.scenario import Case, cases
+from tlsconform.verdict.expect import (
+    alert,
+    completes,
+    completes_or_refuses,
+    completes_with,
+    suite_from,
+)
 
 UNASSIGNED = (0x0A0A, 0xFEFE)  # a GREASE value (RFC 8701) and an unassigned code point
 NO_OVERLAP_TLS13 = ("handshake_failure", "insufficient_security")  # RFC 8446 4.1.1

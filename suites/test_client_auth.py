@@ -6,8 +6,7 @@ bad_certificate, certificate_unknown or access_denied where the RFC names a more
 alert, grades conceptual (``alert`` grades every other abort so).
 """
 
-from tlsconform.expect import alert
-from tlsconform.mutations import (
+from tlsconform.client.words import (
     corrupt_signature,
     empty_certificate,
     omit,
@@ -16,6 +15,7 @@ from tlsconform.mutations import (
     unsolicited_certificate,
 )
 from tlsconform.scenario import Case, cases, each_version
+from tlsconform.verdict.expect import alert
 
 AUTH = {"topics": ("client_certificates",), "client_auth": True}
 REFUSED = {"tls12": ("5246", "7.4.6"), "tls13": ("8446", "4.4.2.4")}  # an unacceptable chain

@@ -1,8 +1,7 @@
 """Finished verification and placement (RFC 8446 4.4.4, 5, 5.1; RFC 5246 7.4.9, 7.1, 6.2.1,
 7.2.2)."""
 
-from tlsconform.expect import alert, completes
-from tlsconform.mutations import (
+from tlsconform.client.words import (
     application_data_instead_of,
     duplicate,
     extend,
@@ -16,6 +15,7 @@ from tlsconform.mutations import (
     truncate,
 )
 from tlsconform.scenario import Case, cases, each_version
+from tlsconform.verdict.expect import alert, completes
 
 TOPIC = ("finished",)
 VERIFY = {"tls12": ("5246", "7.4.9"), "tls13": ("8446", "4.4.4")}

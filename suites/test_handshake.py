@@ -1,7 +1,7 @@
 """Complete handshakes: the baseline every negative scenario departs from."""
 
-from tlsconform.expect import completes
 from tlsconform.scenario import cases, each_version
+from tlsconform.verdict.expect import completes
 
 HANDSHAKES = [
     *each_version("full-handshake", rfc=("8446", "2"), topics=("handshake",),

@@ -6,7 +6,7 @@ One handshake per version is inspected; each check is a row. Start a local serve
 
 import pytest
 
-from tlsconform import server_certificate as sc
+from tlsconform.verdict import server_certificate as sc
 
 CHECKS = [
     ("chain-validates", ("5280", "6"), sc.chain_validates, True),

@@ -5,8 +5,11 @@ The scenarios assume a server that supports TLS 1.2 and TLS 1.3, as every local 
 does: the downgrade sentinel and the fallback signal are only required of such servers.
 """
 
-from tlsconform.ciphersuites import TLS_FALLBACK_SCSV
-from tlsconform.expect import (
+from tlsconform.client.offer import TLS10, TLS11, TLS12, TLS13
+from tlsconform.client.words import add_ciphers, legacy_version, record_version, supported_versions
+from tlsconform.crypto.suites import TLS_FALLBACK_SCSV
+from tlsconform.scenario import Case, cases
+from tlsconform.verdict.expect import (
     alert,
     completes,
     completes_or_refuses,
@@ -14,9 +17,6 @@ from tlsconform.expect import (
     downgrade_sentinel,
     negotiated,
 )
-from tlsconform.mutations import add_ciphers, legacy_version, record_version, supported_versions
-from tlsconform.offer import TLS10, TLS11, TLS12, TLS13
-from tlsconform.scenario import Case, cases
 
 SSL30 = 0x0300
 OLD_VERSIONS = [(SSL30, "ssl30", ("7568", "3")), (TLS10, "tls10", ("8996", "4")),

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from tlsconform.records import split_records
+from tlsconform.wire.records import split_records
 
 LOOPBACK = "127.0.0.1"
 ACCEPT_TIMEOUT = 5.0

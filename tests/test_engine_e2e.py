@@ -6,15 +6,31 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
-from scapy.layers.tls.keyexchange_tls13 import TLS_Ext_KeyShare_HRR, TLS_Ext_KeyShare_SH
 
 from certs import PKI, ensure_pki
 from fixtures.servers import LocalServer, ServerConfig, launch
 from tests.scripted_server import ScriptedServers, close, record, send
 from tests.tamper_proxy import TamperProxy, flip_last_byte_of
-from tlsconform import ciphersuites as cs
-from tlsconform.connection import Connection, Wire
-from tlsconform.events import (
+from tlsconform.client import driver as driver_module
+from tlsconform.client.driver import HTTP_GET, ClientDriver
+from tlsconform.client.identity import ClientIdentity
+from tlsconform.client.mutation import MessageEdit, Mutation
+from tlsconform.client.offer import TLS12, TLS13, Offer, tls12, tls13
+from tlsconform.client.words import ciphers as only_ciphers
+from tlsconform.client.words import (
+    empty_certificate,
+    extended_master_secret,
+    finished,
+    flip_bit,
+    groups,
+    key_shares,
+)
+from tlsconform.crypto import suites as cs
+from tlsconform.messages import extensions as ext
+from tlsconform.verdict.expect import Grade, aborts, alert, completes
+from tlsconform.verdict.outcome import Outcome
+from tlsconform.wire.connection import Connection, Wire
+from tlsconform.wire.events import (
     TERMINAL,
     Alert,
     ChangeCipherSpec,
@@ -24,22 +40,6 @@ from tlsconform.events import (
     Reset,
     Unparsed,
 )
-from tlsconform.expect import Grade, aborts, alert, completes
-from tlsconform.handshake import HTTP_GET, Handshake
-from tlsconform.identity import ClientIdentity
-from tlsconform.mutation import Mutation
-from tlsconform.mutations import (
-    MessageEdit,
-    empty_certificate,
-    extended_master_secret,
-    finished,
-    flip_bit,
-    groups,
-    key_shares,
-)
-from tlsconform.mutations import ciphers as only_ciphers
-from tlsconform.offer import TLS12, TLS13, Offer, tls12, tls13
-from tlsconform.outcome import Outcome
 
 TIMEOUT = 3.0
 OfferFactory = Callable[[], Offer]
@@ -71,10 +71,10 @@ def auth_server(pki: PKI) -> Iterator[LocalServer]:
 
 def run(address: tuple[str, int], offer: Offer, mutations: Sequence[Mutation] = (),
         identity: ClientIdentity | None = None,
-        request: bytes = HTTP_GET) -> tuple[Outcome, Handshake]:
-    """One conversation; the Handshake is returned too, for its session and server messages."""
-    with Connection(*address, timeout=TIMEOUT) as conn:
-        hs = Handshake(conn, offer, identity=identity, mutations=mutations, request=request)
+        request: bytes = HTTP_GET) -> tuple[Outcome, ClientDriver]:
+    """One conversation; the driver is returned too, for its session and server messages."""
+    with Connection.connect(*address, timeout=TIMEOUT) as conn:
+        hs = ClientDriver(conn, offer, identity=identity, mutations=mutations, request=request)
         return hs.run(), hs
 
 
@@ -85,14 +85,13 @@ def assert_completed(outcome: Outcome, version: int) -> None:
     assert alert("handshake_failure").judge(outcome).grade is Grade.fail
 
 
-def sent(hs: Handshake) -> list[Wire]:
+def sent(hs: ClientDriver) -> list[Wire]:
     """What the client sent, one entry per flight (message names joined by commas)."""
     return [w for w in hs.conn.wire if w.direction == "sent"]
 
 
-def server_share_group(hs: Handshake) -> int:
-    exts = hs.server["ServerHello"].ext or []
-    return next(e.server_share.group for e in exts if isinstance(e, TLS_Ext_KeyShare_SH))
+def server_share_group(hs: ClientDriver) -> int:
+    return ext.read_key_share_server(hs.server["ServerHello"].ext(ext.KEY_SHARE))[0]
 
 
 # -- full handshakes -----------------------------------------------------------------------
@@ -114,9 +113,9 @@ def test_tls12_handshake_completes(plain_server: LocalServer, suite: int) -> Non
 def test_tls12_extended_master_secret(plain_server: LocalServer, ems: bool) -> None:
     outcome, hs = run(plain_server.address, tls12(), [extended_master_secret(ems)])
     assert_completed(outcome, TLS12)
-    echoed = any(e.type == EXT_EXTENDED_MASTER_SECRET for e in hs.server["ServerHello"].ext or [])
+    echoed = hs.server["ServerHello"].ext(EXT_EXTENDED_MASTER_SECRET) is not None
     assert echoed is ems
-    assert hs.conn.session.extms is ems  # the keys really were derived that way
+    assert hs.ems is ems  # the keys really were derived that way
 
 
 @pytest.mark.parametrize("suite", cs.TLS13_SUITES, ids=["aes128-gcm", "aes256-gcm", "chacha20"])
@@ -141,8 +140,7 @@ def test_tls13_hello_retry_request(plain_server: LocalServer) -> None:
     assert_completed(outcome, TLS13)
     assert outcome.server_messages == ["HelloRetryRequest", *TLS13_FLIGHT]
     assert [w.what for w in sent(hs)][:2] == ["ClientHello", "ClientHello"]
-    hrr_exts = hs.server["HelloRetryRequest"].ext or []
-    selected = next(e.selected_group for e in hrr_exts if isinstance(e, TLS_Ext_KeyShare_HRR))
+    selected = ext.read_key_share_retry(hs.server["HelloRetryRequest"].ext(ext.KEY_SHARE))
     assert selected in GROUP_CODES.values()
     assert server_share_group(hs) == selected
 
@@ -160,7 +158,7 @@ def test_tls12_bad_finished_gets_a_plaintext_decrypt_error(plain_server: LocalSe
     """The server has not sent its ChangeCipherSpec yet, so its alert is not encrypted."""
     outcome, _ = run(plain_server.address, tls12(), [finished(flip_bit(-1))])
     assert outcome.event == Alert(level=2, description=DECRYPT_ERROR, encrypted=False)
-    assert outcome.phase == "after client Finished"
+    assert outcome.phase == "after client Finished with verify_data bit 0 of byte -1 flipped"
     assert alert("decrypt_error").judge(outcome).grade is Grade.strict
 
 
@@ -168,7 +166,7 @@ def test_tls12_alert_after_server_ccs_is_encrypted(plain_server: LocalServer) ->
     """Application data sent unencrypted after the handshake: the server's bad_record_mac
     travels under its write keys."""
     unencrypted = MessageEdit("ApplicationData unencrypted", "ApplicationData",
-                              lambda item, hs: [item.with_(encode=lambda raw: raw)])
+                              lambda item, hs: [item.with_(protected=False)])
     request = b"GET / HTTP/1.0\r\n" + b"X-Padding: 0123456789\r\n" * 4 + b"\r\n"
     outcome, _ = run(plain_server.address, tls12(), [unencrypted], request=request)
     assert outcome.server_messages == TLS12_FLIGHT
@@ -215,14 +213,16 @@ def events_until_end(conn: Connection, limit: int = 6) -> list[Event]:
 
 def scripted_events(scripted: ScriptedServers, data: bytes) -> list[Event]:
     server = scripted(send(data), close(), read_hello=False)
-    with Connection(server.host, server.port, timeout=TIMEOUT) as conn:
+    with Connection.connect(server.host, server.port, timeout=TIMEOUT) as conn:
         return events_until_end(conn)
 
 
-def test_unknown_handshake_message_is_unparsed(scripted: ScriptedServers) -> None:
+def test_unknown_handshake_message_is_out_of_place(scripted: ScriptedServers) -> None:
     data = record(22, b"\xff\x00\x00\x00")
     outcome, _ = run(scripted(send(data), close()).address, tls12())
-    assert outcome.event == Unparsed(data=data, reason="scapy could not parse it (Raw)")
+    assert outcome.violation == ("sent handshake type 255 where ServerHello or "
+                                 "HelloRetryRequest was due (RFC 5246 7.3)")
+    assert outcome.sent_alert == Alert(2, 10)  # unexpected_message, as a client must
     for expectation in (completes(), alert("handshake_failure"), aborts()):
         assert expectation.judge(outcome).grade is Grade.fail, expectation
 
@@ -262,23 +262,29 @@ def test_coalesced_alerts_are_both_reported(scripted: ScriptedServers) -> None:
         isinstance(e, Unparsed) for e in events), events
 
 
+TAG = ("the record's authentication tag does not verify",)
+MAC_OR_PADDING = ("the record's MAC does not verify", "the record's CBC padding is wrong")
+
+
 @pytest.mark.parametrize(("offer", "content_type", "nth", "error"), [
-    pytest.param(tls13(), 23, 0, "AEADTagError", id="tls13-encrypted-extensions"),
-    pytest.param(tls13(), 23, 3, "AEADTagError", id="tls13-finished"),
-    pytest.param(tls12().with_(ciphers=[cs.ECDHE_RSA_AES128_GCM_SHA256]), 22, 4, "AEADTagError",
+    pytest.param(tls13(), 23, 0, TAG, id="tls13-encrypted-extensions"),
+    pytest.param(tls13(), 23, 3, TAG, id="tls13-finished"),
+    pytest.param(tls12().with_(ciphers=[cs.ECDHE_RSA_AES128_GCM_SHA256]), 22, 4, TAG,
                  id="tls12-gcm-finished"),
-    pytest.param(tls12().with_(ciphers=[cs.ECDHE_RSA_AES128_CBC_SHA]), 22, 4, "HMACError",
+    pytest.param(tls12().with_(ciphers=[cs.ECDHE_RSA_AES128_CBC_SHA]), 22, 4, MAC_OR_PADDING,
                  id="tls12-cbc-finished"),
-    pytest.param(tls12(), 23, 0, "AEADTagError", id="tls12-application-data"),
+    pytest.param(tls12(), 23, 0, TAG, id="tls12-application-data"),
 ])
 def test_tampered_server_record_is_unparsed(plain_server: LocalServer, offer: Offer,
-                                            content_type: int, nth: int, error: str) -> None:
+                                            content_type: int, nth: int,
+                                            error: tuple[str, ...]) -> None:
     """A server record that fails its integrity check is never read as a message."""
     with TamperProxy(plain_server.address, flip_last_byte_of(content_type, nth)) as proxy:
         outcome, _ = run(proxy.address, offer)
     assert proxy.error is None
     assert isinstance(outcome.event, Unparsed), outcome.describe()
-    assert outcome.event.reason.startswith(error)
+    assert outcome.event.reason in error
+    assert outcome.sent_alert == Alert(2, BAD_RECORD_MAC, encrypted=True)
     assert not outcome.completed
     for expectation in (completes(), aborts()):
         assert expectation.judge(outcome).grade is Grade.fail, expectation
@@ -289,3 +295,21 @@ def test_tls12_bad_server_key_exchange_signature_is_a_violation(plain_server: Lo
         outcome, hs = run(proxy.address, tls12())
     assert outcome.violation is not None and "ServerKeyExchange" in outcome.violation
     assert not any("ClientKeyExchange" in w.what for w in sent(hs))
+
+
+# -- the server's signatures are checked ----------------------------------------------------
+@pytest.mark.parametrize("server_cert", ["server-rsa", "server-ecdsa"])
+def test_tls13_certificate_verify_is_checked(pki: PKI, server_cert: str,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same server passes, then fails once the content it signs is not what we check."""
+    with launch("embedded", pki, ServerConfig(server_cert=server_cert)) as server:
+        outcome, _ = run(server.address, tls13())
+        assert_completed(outcome, TLS13)
+        signed = driver_module.tls13_signed_content
+        monkeypatch.setattr(driver_module, "tls13_signed_content",
+                            lambda side, digest: signed(side, bytes(len(digest))))
+        outcome, hs = run(server.address, tls13())
+    assert outcome.violation is not None
+    assert outcome.violation.startswith("server CertificateVerify signature does not verify")
+    assert not any("Finished" in w.what for w in sent(hs))
+    assert outcome.sent_alert == Alert(2, DECRYPT_ERROR, encrypted=True)

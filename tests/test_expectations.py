@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tlsconform.events import Alert, ApplicationData, Closed, Reset, Timeout
-from tlsconform.expect import (
+from tlsconform.client.offer import TLS12, TLS13
+from tlsconform.verdict.expect import (
     Grade,
     aborts,
     aborts_cleanly,
@@ -17,8 +17,8 @@ from tlsconform.expect import (
     negotiated,
     suite_from,
 )
-from tlsconform.offer import TLS12, TLS13
-from tlsconform.outcome import Outcome
+from tlsconform.verdict.outcome import Outcome
+from tlsconform.wire.events import Alert, ApplicationData, Closed, Reset, Timeout
 
 DONE12 = Outcome(completed=True, version=TLS12, cipher=0xC02F,
                  server_random=b"\x11" * 24 + b"DOWNGRD\x01")
@@ -51,7 +51,9 @@ CASES = [
     (alert("handshake_failure"), SILENT, Grade.fail),
     (alert("handshake_failure"), DONE12, Grade.fail),
     (alert("handshake_failure"), CARRIED_ON, Grade.fail),
-    (alert("handshake_failure"), CLOSE_NOTIFY, Grade.fail),
+    (alert("handshake_failure"), CLOSE_NOTIFY, Grade.conceptual),
+    (aborts(), CLOSE_NOTIFY, Grade.strict),
+    (aborts_cleanly(), CLOSE_NOTIFY, Grade.conceptual),
     (aborts(), FATAL_80, Grade.strict),
     (aborts(), BARE_CLOSE, Grade.strict),
     (aborts(), SILENT, Grade.fail),

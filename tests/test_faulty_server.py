@@ -22,17 +22,15 @@ from suites.test_client_auth import CLIENT_AUTH
 from suites.test_finished import FINISHED
 from suites.test_handshake import HANDSHAKES
 from suites.test_versions import VERSIONS
-from tlsconform.connection import Connection
-from tlsconform.expect import Grade
-from tlsconform.flight import Flight, Outgoing
-from tlsconform.handshake import Handshake
-from tlsconform.identity import ClientIdentity
-from tlsconform.mutation import Mutation
-from tlsconform.mutations import key_shares
-from tlsconform.offer import TLS12, TLS13, tls12, tls13
+from tlsconform.client.driver import ClientDriver
+from tlsconform.client.identity import ClientIdentity
+from tlsconform.client.offer import TLS12, TLS13, tls12, tls13
+from tlsconform.client.words import key_shares
 from tlsconform.scenario import OFFERS, Case, run_case
-from tlsconform.server_certificate import ServerChain, leaf_first, scheme_was_offered
 from tlsconform.target import Target
+from tlsconform.verdict.expect import Grade
+from tlsconform.verdict.server_certificate import ServerChain, leaf_first, scheme_was_offered
+from tlsconform.wire.connection import Connection
 
 pytestmark = pytest.mark.skipif(not available(), reason="tlslite-ng is not installed")
 
@@ -162,37 +160,21 @@ def test_python_ssl_client_authenticates(servers: Servers, pki: PKI, version: ss
 def test_engine_completes(servers: Servers, pki: PKI, offer: object, version: int,
                           client_auth: bool):
     server = servers.get(client_auth=client_auth)
-    with Connection(server.host, server.port, timeout=READ_BOUND) as conn:
-        outcome = Handshake(conn, offer("localhost"),
+    with Connection.connect(server.host, server.port, timeout=READ_BOUND) as conn:
+        outcome = ClientDriver(conn, offer("localhost"),
                             identity=identity(pki, "valid" if client_auth else None)).run()
     assert outcome.completed, f"{outcome.describe()}\n{server.log_excerpt()}"
     assert outcome.version == version
     assert ("CertificateRequest" in outcome.server_messages) == client_auth
 
 
-class SameRandomOnRetry(Mutation):
-    """RFC 8446 4.1.2: the second ClientHello keeps the first one's random. tlslite-ng
-    compares the two hellos; the engine itself draws a fresh random for the retry."""
-
-    def flight(self, stage: str, flight: Flight, hs: Handshake) -> Flight:
-        if stage != "retry-hello":
-            return flight
-        first = hs.conn.session.client_random
-
-        def build(item: Outgoing) -> object:
-            hello = item.build()
-            hello.random_bytes = first
-            return hello
-
-        return [item.with_(build=lambda item=item: build(item)) for item in flight]
-
-
 def test_hello_retry_request_when_no_usable_key_share(servers: Servers):
-    """secp384r1 is offered but not served: the server asks again for x25519."""
+    """secp384r1 is offered but not served: the server asks again for x25519 (and checks
+    that the second ClientHello keeps the first one's random, RFC 8446 4.1.2)."""
     server = servers.get()
-    mutations = [key_shares("secp384r1"), SameRandomOnRetry()]
-    with Connection(server.host, server.port, timeout=READ_BOUND) as conn:
-        outcome = Handshake(conn, tls13("localhost"), mutations=mutations).run()
+    mutations = [key_shares("secp384r1")]
+    with Connection.connect(server.host, server.port, timeout=READ_BOUND) as conn:
+        outcome = ClientDriver(conn, tls13("localhost"), mutations=mutations).run()
     assert outcome.completed, f"{outcome.describe()}\n{server.log_excerpt()}"
     assert outcome.server_messages[:2] == ["HelloRetryRequest", "ServerHello"]
 

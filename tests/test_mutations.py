@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import socket
+
 from scapy.layers.tls.handshake import TLSClientHello
 
-from tlsconform.flight import Outgoing, fragment_record
-from tlsconform.hello_bytes import parse_client_hello
-from tlsconform.mutations import (
+from tlsconform.client.hello import client_hello
+from tlsconform.client.hello_bytes import parse_client_hello
+from tlsconform.client.offer import TLS10, tls12, tls13
+from tlsconform.client.words import (
     add_ciphers,
     ciphers,
     extend,
@@ -20,7 +23,10 @@ from tlsconform.mutations import (
     supported_versions,
     truncate,
 )
-from tlsconform.offer import EXT_SIGNATURE_ALGORITHMS, TLS10, client_hello, tls12, tls13
+from tlsconform.messages.extensions import SIGNATURE_ALGORITHMS as EXT_SIGNATURE_ALGORITHMS
+from tlsconform.wire.connection import Connection
+from tlsconform.wire.outgoing import Outgoing
+from tlsconform.wire.sealing import Sealer
 
 VERIFY = bytes(range(12))
 
@@ -72,8 +78,13 @@ def test_flight_words() -> None:
         "ClientKeyExchange", "Finished"]
 
 
-def test_fragment_record_keeps_bytes_and_header() -> None:
-    record = b"\x16\x03\x03\x00\x06" + b"abcdef"
-    out = fragment_record(record, (2, 4))
+def test_fragment_cuts_one_message_into_records_with_their_own_headers() -> None:
+    left, right = socket.socketpair()
+    with left, right:
+        seen: list[bytes] = []
+        sealer = Sealer(Connection(left), seen.append, lambda item: 0x0303)
+        item = Outgoing("Finished", lambda: b"abcdef", fragments=(2, 4))
+        out = sealer.seal_flight([item], None)
     assert out == (b"\x16\x03\x03\x00\x02ab" + b"\x16\x03\x03\x00\x02cd"
                    + b"\x16\x03\x03\x00\x02ef")
+    assert seen == [b"abcdef"]  # the transcript holds the message once, whole

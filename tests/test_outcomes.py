@@ -19,12 +19,12 @@ from tests.scripted_server import (
     reset,
     send,
 )
-from tlsconform.connection import Connection, TargetError
-from tlsconform.events import Alert, Closed, Reset, Timeout, Unparsed
-from tlsconform.expect import Grade, aborts, alert, completes
-from tlsconform.handshake import Handshake
-from tlsconform.offer import TLS12, Offer, tls12, tls13
-from tlsconform.outcome import Outcome
+from tlsconform.client.driver import ClientDriver
+from tlsconform.client.offer import TLS12, Offer, tls12, tls13
+from tlsconform.verdict.expect import Grade, aborts, alert, completes
+from tlsconform.verdict.outcome import Outcome
+from tlsconform.wire.connection import Connection, TargetError
+from tlsconform.wire.events import Alert, Closed, Reset, Timeout, Unparsed
 
 BOUND = 0.3
 SLACK = 0.5
@@ -33,11 +33,12 @@ OfferFactory = Callable[[], Offer]
 OFFERS = [pytest.param(tls12, id="tls12"), pytest.param(tls13, id="tls13")]
 
 
-def handshake(server: ScriptedServer, offer: Offer | None = None, timeout: float = 2.0,
-              close_timeout: float = 2.0) -> Outcome:
-    """Run the engine's handshake against a scripted server and return its outcome."""
-    with Connection(server.host, server.port, timeout=timeout) as conn:
-        return Handshake(conn, offer or tls12(), close_timeout=close_timeout).run()
+def handshake(server: ScriptedServer, offer: Offer | None = None, timeout: float = 2.0
+              ) -> Outcome:
+    """Run the engine's handshake against a scripted server and return its outcome (every
+    read, the one after an alert included, is bounded by ``timeout``)."""
+    with Connection.connect(server.host, server.port, timeout=timeout) as conn:
+        return ClientDriver(conn, offer or tls12()).run()
 
 
 def assert_client_hello(server: ScriptedServer) -> None:
@@ -60,7 +61,7 @@ def test_plaintext_fatal_alert_then_close(scripted: ScriptedServers, offer: Offe
 
 def test_events_one_by_one(scripted: ScriptedServers) -> None:
     server = scripted(send(alert_record(BAD_RECORD_MAC)), close(), read_hello=False)
-    with Connection(server.host, server.port, timeout=2.0) as conn:
+    with Connection.connect(server.host, server.port, timeout=2.0) as conn:
         assert conn.next_event() == Alert(level=2, description=BAD_RECORD_MAC)
         assert conn.next_event() == Closed()
         assert [w.direction for w in conn.wire] == ["received", "received"]
@@ -77,7 +78,7 @@ def test_alert_then_reset(scripted: ScriptedServers) -> None:
 def test_alert_then_silence(scripted: ScriptedServers) -> None:
     server = scripted(send(alert_record(HANDSHAKE_FAILURE)))
     start = time.monotonic()
-    outcome = handshake(server, close_timeout=BOUND)
+    outcome = handshake(server, timeout=BOUND)
     assert time.monotonic() - start < BOUND + SLACK
     assert outcome.after == Timeout(seconds=BOUND)
     verdict = alert("handshake_failure").judge(outcome)
@@ -92,7 +93,7 @@ def test_alert_then_more_records_is_not_an_abort(scripted: ScriptedServers) -> N
     for expectation in (alert("handshake_failure"), aborts()):
         verdict = expectation.judge(outcome)
         assert verdict.grade is Grade.fail
-        assert verdict.why == "the server kept sending after its fatal alert"
+        assert verdict.why == "the server kept sending after its alert"
 
 
 def test_fin_without_anything_is_closed(scripted: ScriptedServers) -> None:
@@ -137,13 +138,13 @@ def test_refused_port_is_a_target_error() -> None:
     with socket.create_server(("127.0.0.1", 0)) as sock:
         port = sock.getsockname()[1]
     with pytest.raises(TargetError, match=f"127.0.0.1:{port}"):
-        Connection("127.0.0.1", port, timeout=2.0)
+        Connection.connect("127.0.0.1", port, timeout=2.0)
 
 
 def test_send_to_a_peer_that_reset_is_tolerated(scripted: ScriptedServers) -> None:
     hello = record(22, b"\x01\x00\x00\x00")
     server = scripted(reset())
-    with Connection(server.host, server.port, timeout=2.0) as conn:
+    with Connection.connect(server.host, server.port, timeout=2.0) as conn:
         conn.send_bytes(hello, "ClientHello")
         server.wait_played()
         assert conn.next_event() == Reset()
@@ -185,11 +186,15 @@ def test_warning_alert_is_conceptual(scripted: ScriptedServers) -> None:
     assert verdict.why == "the alert was not fatal"
 
 
-def test_close_notify_is_not_an_abort(scripted: ScriptedServers) -> None:
+def test_close_notify_then_close_is_a_close_without_an_error_alert(
+        scripted: ScriptedServers) -> None:
+    """It ends the connection (an abort), but it is no error alert: like a bare close."""
     outcome = scripted_outcome(scripted, send(alert_record(0, level=1)), close())
-    verdict = aborts().judge(outcome)
-    assert verdict.grade is Grade.fail
-    assert verdict.why == "close_notify is not an error alert"
+    assert aborts().judge(outcome).grade is Grade.strict
+    verdict = alert("handshake_failure").judge(outcome)
+    assert verdict.grade is Grade.conceptual
+    assert verdict.why == "closed with close_notify, not an error alert"
+    assert outcome.describe().endswith("the server closed cleanly without answering")
 
 
 @pytest.mark.parametrize("end", [close, reset], ids=["fin", "rst"])

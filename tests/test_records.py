@@ -21,8 +21,13 @@ from tests.scripted_server import (
     send,
     send_slowly,
 )
-from tlsconform.events import Closed, Reset, Timeout, Unparsed
-from tlsconform.records import MAX_CIPHERTEXT, RecordReader, header_problem, split_records
+from tlsconform.wire.events import Closed, Reset, Timeout, Unparsed
+from tlsconform.wire.records import (
+    MAX_CIPHERTEXT_TLS12,
+    RecordReader,
+    header_problem,
+    split_records,
+)
 
 ALERT = alert_record(40)  # 15 03 03 00 02 02 28
 CCS = record(20, b"\x01")
@@ -50,8 +55,9 @@ def test_split_records(buffer: bytes, records: list[bytes], rest: bytes) -> None
 
 
 # -- header_problem --------------------------------------------------------------------
-@pytest.mark.parametrize("content_type", [20, 21, 22, 23, 24])
-def test_header_of_each_content_type_is_accepted(content_type: int) -> None:
+@pytest.mark.parametrize("content_type", [20, 21, 22, 23, 24, 25, 0, 255])
+def test_header_of_any_content_type_is_a_record(content_type: int) -> None:
+    """Undefined types are framed too: the connection reports them as what they are."""
     assert header_problem(record(content_type, b"x")[:5]) is None
 
 
@@ -60,7 +66,6 @@ def test_header_of_each_content_type_is_accepted(content_type: int) -> None:
     [
         pytest.param(HTTP_400[:5], id="http"),
         pytest.param(b"\x80\x2e\x01\x03\x01", id="sslv2-hello"),
-        pytest.param(b"\x19\x03\x03\x00\x02", id="content-type-25"),
         pytest.param(b"\x16\x02\x00\x00\x02", id="major-version-2"),
         pytest.param(b"\x16\x04\x00\x00\x02", id="major-version-4"),
         pytest.param(b"\x00\x00\x00\x00\x00", id="zeros"),
@@ -71,12 +76,13 @@ def test_header_problem_for_non_tls_bytes(header: bytes) -> None:
 
 
 def test_header_problem_for_oversize_length() -> None:
-    at_limit = b"\x17\x03\x03" + MAX_CIPHERTEXT.to_bytes(2, "big")
-    over = b"\x17\x03\x03" + (MAX_CIPHERTEXT + 1).to_bytes(2, "big")
-    assert MAX_CIPHERTEXT == 2**14 + 2048
-    assert header_problem(at_limit) is None
-    assert header_problem(over) == "record longer than the protocol allows"
-    assert header_problem(b"\x17\x03\x03\xff\xff") == "record longer than the protocol allows"
+    """Above 2^14+2048 no version allows (RFC 5246 6.2.3); the TLS 1.3 limit (2^14+256,
+    RFC 8446 5.2) is the connection's to apply, on whole records."""
+    limit = MAX_CIPHERTEXT_TLS12
+    assert limit == 2**14 + 2048
+    assert header_problem(b"\x17\x03\x03" + limit.to_bytes(2, "big")) is None
+    too_long = "record of 18433 bytes, longer than any TLS version allows (18432)"
+    assert header_problem(b"\x17\x03\x03" + (limit + 1).to_bytes(2, "big")) == too_long
 
 
 # -- RecordReader ----------------------------------------------------------------------
@@ -197,5 +203,6 @@ def test_oversize_record_header_is_unparsed_without_waiting(scripted: ScriptedSe
     with reader(server) as records:
         got = records.read(2.0)
     assert isinstance(got, Unparsed)
-    assert got.reason == "record longer than the protocol allows"
+    assert got.reason == ("record of 65535 bytes, longer than any TLS version allows "
+                          "(18432)")
     assert got.data.startswith(b"\x17\x03\x03\xff\xff")

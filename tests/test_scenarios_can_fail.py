@@ -15,7 +15,7 @@ from certs import PKI, ensure_pki
 from fixtures import proofs
 from fixtures.catalogue import all_cases, all_test_ids
 from fixtures.servers import LocalServer, ServerConfig, launch
-from tlsconform.identity import ClientIdentity
+from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case
 from tlsconform.target import Target
 

@@ -9,10 +9,10 @@ from cryptography import x509
 
 from certs import PKI, ensure_pki
 from fixtures.servers import ServerConfig, launch
-from tlsconform import server_certificate as sc
-from tlsconform.connection import Connection
-from tlsconform.handshake import Handshake
-from tlsconform.offer import tls12, tls13
+from tlsconform.client.driver import ClientDriver
+from tlsconform.client.offer import tls12, tls13
+from tlsconform.verdict import server_certificate as sc
+from tlsconform.wire.connection import Connection
 
 CHECKS = {
     "chain": sc.chain_validates, "validity": sc.within_validity,
@@ -36,8 +36,8 @@ def pki() -> PKI:
 def chain_from(pki: PKI, server_cert: str, offer_factory) -> sc.ServerChain:
     with launch("embedded", pki, ServerConfig(server_cert=server_cert)) as server:
         offer = offer_factory("localhost")
-        with Connection(server.host, server.port, timeout=3) as conn:
-            outcome = Handshake(conn, offer).run()
+        with Connection.connect(server.host, server.port, timeout=3) as conn:
+            outcome = ClientDriver(conn, offer).run()
     assert outcome.completed, outcome.describe()
     root = x509.load_pem_x509_certificate(pki.cert("root-ca").read_bytes())
     return sc.ServerChain.from_der(

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from tlsconform.connection import DEFAULT_TIMEOUT, Connection
-from tlsconform.expect import Expectation, Verdict, completes
-from tlsconform.handshake import Handshake
-from tlsconform.identity import ClientIdentity
-from tlsconform.mutation import Mutation
-from tlsconform.offer import Offer, tls12, tls13
-from tlsconform.outcome import Outcome
+from tlsconform.client.driver import ClientDriver
+from tlsconform.client.identity import ClientIdentity
+from tlsconform.client.mutation import Mutation
+from tlsconform.client.offer import Offer, tls12, tls13
 from tlsconform.target import Target
+from tlsconform.verdict.expect import Expectation, Verdict, completes
+from tlsconform.verdict.outcome import Outcome
+from tlsconform.wire.connection import DEFAULT_TIMEOUT, Connection
 
 OFFERS: dict[str, Callable[[str | None], Offer]] = {"tls12": tls12, "tls13": tls13}
 
@@ -42,6 +42,8 @@ class Case:
     client_auth: bool = False
     topics: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()  # versions the target must support beyond ``version``
+    round_trips: int = 1  # requests after the handshake, each answered before the next
+    closure: bool = False  # read to the end of the connection after the last reply
 
     def param(self) -> object:
         marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version)]
@@ -64,8 +66,9 @@ def run_case(
 ) -> tuple[Outcome, Verdict]:
     """Play one scenario on a fresh connection and grade what the server did."""
     offer = OFFERS[case.version](target.server_name)
-    with Connection(target.host, target.port, timeout=timeout) as conn:
-        outcome = Handshake(conn, offer, identity=identity, mutations=case.mutations).run()
+    with Connection.connect(target.host, target.port, timeout=timeout) as conn:
+        outcome = ClientDriver(conn, offer, identity=identity, mutations=case.mutations,
+                               round_trips=case.round_trips, closure=case.closure).run()
     return outcome, case.expect.judge(outcome)
 
 

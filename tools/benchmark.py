@@ -27,9 +27,9 @@ import scapy
 
 from certs import ensure_pki
 from fixtures.servers import ServerConfig, available_implementations, launch
-from tlsconform import offer
-from tlsconform.connection import Connection
-from tlsconform.handshake import HTTP_GET, Handshake
+from tlsconform.client import offer
+from tlsconform.client.driver import HTTP_GET, ClientDriver
+from tlsconform.wire.connection import Connection
 
 SERVER_NAME = "localhost"  # in the server certificate's SAN; both clients send it as SNI
 REPLY_START = 1024
@@ -73,8 +73,8 @@ def nearest_rank(ordered: list[float], fraction: float) -> float:
 
 def engine_client(host: str, port: int, version: str) -> Client:
     def run() -> None:
-        with Connection(host, port) as conn:
-            outcome = Handshake(conn, OFFERS[version](SERVER_NAME)).run()
+        with Connection.connect(host, port) as conn:
+            outcome = ClientDriver(conn, OFFERS[version](SERVER_NAME)).run()
         if not outcome.completed:
             raise RuntimeError(f"engine {version} handshake failed: {outcome.describe()}")
 

@@ -18,10 +18,10 @@ from certs import PKI, ensure_pki
 from fixtures.catalogue import all_cases
 from fixtures.servers import ServerConfig, launch
 from fixtures.servers.faulty import FAULTS
-from tlsconform.connection import TargetError
-from tlsconform.identity import ClientIdentity
+from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case
 from tlsconform.target import Target
+from tlsconform.wire.connection import TargetError
 
 TIMEOUT = 1.0
 

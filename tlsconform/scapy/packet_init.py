@@ -9,7 +9,7 @@ Every TLS packet (``_GenericTLSSessionInheritance``) does two costly things when
    wasted sessions per handshake. While a TLS packet is being copied, packets created
    without a session are lent one blank session instead; a new session is always the same
    blank state, so the copy keeps exactly what it kept before. A packet a caller creates
-   without a session still gets its own (``fast_sessions.default_session``).
+   without a session still gets its own (``sessions.default_session``).
 2. It snapshots the session's read and write states (``rcs_snap_init``/``wcs_snap_init``,
    ~140 snapshots per handshake), which scapy reads only in ``__bytes__`` and ``show2``
    (``rcs_snap_init``; ``wcs_snap_init`` is never read). Here creation records what a
@@ -31,7 +31,7 @@ from scapy.layers.inet import TCP
 from scapy.layers.tls.session import _GenericTLSSessionInheritance, connState, tlsSession
 from scapy.packet import Packet
 
-from tlsconform.fast_sessions import default_session
+from tlsconform.scapy.sessions import default_session
 
 _state = threading.local()  # per thread: how deep inside a copy, and the blank session
 _original: dict[str, Any] = {}

@@ -11,7 +11,7 @@ and scapy one for every TLS packet created without a session (~13 per handshake)
   a plain ``tlsSession`` and the hook applies to every later assignment, as before.
 - ``default_session()`` is ``tlsSession()`` without arguments made from a template: the
   same attribute values, new empty containers, new NULL connection states of the same
-  classes (``fast_snapshots.rebuild``), so no two sessions share anything mutable.
+  classes (``snapshots.rebuild``), so no two sessions share anything mutable.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 from scapy.layers.tls.cert import CertList
 from scapy.layers.tls.session import connState, tlsSession
 
-from tlsconform.fast_snapshots import rebuild
+from tlsconform.scapy.snapshots import rebuild
 
 _original_init: Callable[..., None] = tlsSession.__init__
 _template: dict[str, Any] = {}

@@ -1,4 +1,4 @@
-"""TLS alert registry (RFC 8446 6, RFC 5246 7.2) and how verdicts name alerts."""
+"""The alert registry (RFC 8446 6, RFC 5246 7.2) and how verdicts name alerts."""
 
 from __future__ import annotations
 

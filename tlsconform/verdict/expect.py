@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
-from tlsconform.alerts import AlertDescription, alert_name, to_description
-from tlsconform.ciphersuites import suite_name
-from tlsconform.events import Alert, Closed, Reset, Timeout
-from tlsconform.outcome import Outcome, version_name
+from tlsconform.crypto.suites import suite_name
+from tlsconform.messages.alerts import AlertDescription, alert_name, to_description
+from tlsconform.verdict.outcome import Outcome, version_name
+from tlsconform.wire.events import Alert, Closed, Reset, Timeout, Unparsed
 
 
 class Grade(Enum):
@@ -51,7 +51,6 @@ class Expectation:
     def __str__(self) -> str:
         return self.text
 
-
     def abort_without_alert(self, outcome: Outcome) -> Verdict | None:
         """The verdict when the server did not abort (fail) or closed without an alert
         (conceptual); None when it sent an alert that the caller grades further."""
@@ -61,6 +60,9 @@ class Expectation:
         if outcome.alert is None:
             return Verdict(Grade.conceptual, self.text, outcome.describe(),
                            "closed without an alert")
+        if outcome.closed_cleanly:
+            return Verdict(Grade.conceptual, self.text, outcome.describe(),
+                           "closed with close_notify, not an error alert")
         return None
 
 
@@ -70,8 +72,10 @@ class Completes(Expectation):
     text = "a completed handshake"
 
     def judge(self, outcome: Outcome) -> Verdict:
-        grade = Grade.strict if outcome.completed and not outcome.violation else Grade.fail
-        return Verdict(grade, self.text, outcome.describe())
+        if outcome.completed and not outcome.violation and not outcome.internal_error:
+            return Verdict(Grade.strict, self.text, outcome.describe())
+        why = "closed cleanly without answering the request" if outcome.closed_cleanly else ""
+        return Verdict(Grade.fail, self.text, outcome.describe(), why)
 
 
 class AlertThenClose(Expectation):
@@ -136,7 +140,7 @@ class CompletesWith(Expectation):
 
     def judge(self, outcome: Outcome) -> Verdict:
         observed = outcome.describe()
-        if outcome.violation:
+        if outcome.violation or outcome.internal_error:
             return Verdict(Grade.fail, self.text, observed)
         if not outcome.completed:
             return Verdict(Grade.fail, self.text, observed, "the handshake did not complete")
@@ -172,8 +176,8 @@ class AbortsCleanly(Expectation):
 
     Strict: a fatal error alert (any description), then a close or reset. Conceptual: a
     close or reset without an error alert (the alert is a SHOULD; user_canceled is a
-    closure alert). Fail: a warning-level error alert, a close_notify instead of an error
-    alert, anything sent after the alert, no close within the read bound, or a server that
+    closure alert; so is close_notify). Fail: a warning-level error alert, anything sent
+    after the alert, no close within the read bound, or a server that
     carried on.
     """
 
@@ -201,19 +205,24 @@ class AbortsCleanly(Expectation):
 
 def _aborted(outcome: Outcome) -> str | None:
     """Why the outcome is not an abort at all, or None when the server did abort."""
+    if outcome.internal_error:
+        return "the engine failed"
     if outcome.completed:
         return "the server carried on to the end"
     if outcome.violation:
         return "the server carried on"
-    if isinstance(outcome.event, Alert):
-        if outcome.event.description == AlertDescription.close_notify:
-            return "close_notify is not an error alert"
+    event = outcome.event
+    if isinstance(event, Alert):
         if outcome.after is not None and not isinstance(outcome.after, (Closed, Reset, Timeout)):
-            return "the server kept sending after its fatal alert"
+            return "the server kept sending after its alert"
         return None
-    if isinstance(outcome.event, (Closed, Reset)):
+    if isinstance(event, (Closed, Reset)):
         return None
-    return "the server neither alerted nor closed"
+    if isinstance(event, Timeout):
+        return "the server neither alerted nor closed"
+    if isinstance(event, Unparsed):
+        return "the server answered with bytes that do not parse"
+    return "the server carried on"
 
 
 def completes() -> Expectation:

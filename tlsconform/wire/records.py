@@ -10,20 +10,28 @@ import socket
 import time
 from dataclasses import dataclass, field
 
-from tlsconform.events import Closed, Event, Reset, Timeout, Unparsed
+from tlsconform.wire.events import Closed, Event, Reset, Timeout, Unparsed
 
 HEADER_LEN = 5
-MAX_CIPHERTEXT = 2**14 + 2048  # RFC 5246 6.2.3; TLS 1.3 allows less
-CONTENT_TYPES = {20, 21, 22, 23, 24}
+MAX_PLAINTEXT = 2**14  # RFC 8446 5.1, RFC 5246 6.2.1
+MAX_CIPHERTEXT_TLS13 = 2**14 + 256  # RFC 8446 5.2
+MAX_CIPHERTEXT_TLS12 = 2**14 + 2048  # RFC 5246 6.2.3
 
 
 def header_problem(header: bytes) -> str | None:
-    """Why a 5-byte header cannot start a TLS record, or None when it can."""
-    content_type, major = header[0], header[1]
-    if content_type not in CONTENT_TYPES or major != 3:
+    """Why a 5-byte header cannot start a TLS record, or None when it can.
+
+    An undefined content type is still a record, which the connection reports as what it
+    is. A length above what any version allows is refused here, so the reader does not
+    wait for up to 64 KiB that no valid record has; the connection applies each
+    version's own limit to whole records.
+    """
+    if header[1] != 3:
         return "not a TLS record"
-    if int.from_bytes(header[3:5], "big") > MAX_CIPHERTEXT:
-        return "record longer than the protocol allows"
+    length = int.from_bytes(header[3:5], "big")
+    if length > MAX_CIPHERTEXT_TLS12:
+        return (f"record of {length} bytes, longer than any TLS version allows "
+                f"({MAX_CIPHERTEXT_TLS12})")
     return None
 
 

@@ -1,12 +1,12 @@
-"""What a TLS server can do next, as typed events a verdict can name precisely."""
+"""What a TLS peer can do next, as typed events a verdict can name precisely."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from scapy.packet import Packet
-
-from tlsconform.alerts import AlertLevel, alert_name
+from tlsconform.messages.alerts import AlertLevel, alert_name
+from tlsconform.messages.handshake import RawMessage
 
 
 @dataclass(frozen=True)
@@ -19,12 +19,13 @@ class Event:
 
 @dataclass(frozen=True)
 class HandshakeMessage(Event):
-    msg: Packet = field(repr=False)
+    message: RawMessage = field(repr=False)
+    decoded: Any = field(default=None, repr=False)
     encrypted: bool = False
 
     @property
     def name(self) -> str:
-        return message_name(self.msg)
+        return self.message.name
 
     def describe(self) -> str:
         return f"{self.name}{' (encrypted)' if self.encrypted else ''}"
@@ -32,8 +33,10 @@ class HandshakeMessage(Event):
 
 @dataclass(frozen=True)
 class ChangeCipherSpec(Event):
+    encrypted: bool = False
+
     def describe(self) -> str:
-        return "ChangeCipherSpec"
+        return f"ChangeCipherSpec{' (encrypted)' if self.encrypted else ''}"
 
 
 @dataclass(frozen=True)
@@ -54,15 +57,19 @@ class Alert(Event):
     def fatal(self) -> bool:
         return self.level == AlertLevel.fatal
 
+    @property
+    def close_notify(self) -> bool:
+        return self.description == 0
+
     def describe(self) -> str:
-        level = {1: "warning", 2: "fatal"}.get(self.level, f"level {self.level}")
+        level = {1: "warning", 2: "fatal"}.get(self.level, f"level-{self.level}")
         where = "encrypted" if self.encrypted else "plaintext"
         return f"{level} alert {alert_name(self.description)} ({where})"
 
 
 @dataclass(frozen=True)
 class Closed(Event):
-    """The server closed the connection cleanly (FIN)."""
+    """The peer closed the connection cleanly (FIN)."""
 
     def describe(self) -> str:
         return "connection closed (FIN)"
@@ -70,7 +77,7 @@ class Closed(Event):
 
 @dataclass(frozen=True)
 class Reset(Event):
-    """The server reset the connection (RST)."""
+    """The peer reset the connection (RST)."""
 
     def describe(self) -> str:
         return "connection reset (RST)"
@@ -88,7 +95,7 @@ class Timeout(Event):
 
 @dataclass(frozen=True)
 class Unparsed(Event):
-    """Bytes that scapy could not turn into a message: never a silent pass."""
+    """Bytes that do not make a record or message: never a silent pass."""
 
     data: bytes = b""
     reason: str = ""
@@ -99,13 +106,17 @@ class Unparsed(Event):
         return f"unparseable data ({self.reason}): {shown}{more}"
 
 
+@dataclass(frozen=True)
+class Malformed(Unparsed):
+    """A handshake message of a known type whose body does not decode."""
+
+    name: str = ""
+    encrypted: bool = False
+
+    def describe(self) -> str:
+        shown = self.data[:32].hex()
+        more = "..." if len(self.data) > 32 else ""
+        return f"malformed {self.name} ({self.reason}): {shown}{more}"
+
+
 TERMINAL = (Closed, Reset, Timeout)
-
-
-def message_name(msg: Packet) -> str:
-    """A stable, human name for a scapy handshake message class."""
-    name = type(msg).__name__
-    for prefix in ("TLS13", "TLS"):
-        if name.startswith(prefix):
-            return name[len(prefix):]
-    return name

@@ -1,0 +1,127 @@
+"""What the client offers in its ClientHello, as plain data that mutation words edit.
+
+A scenario never builds a ClientHello by hand: it takes ``tls12()`` or ``tls13()`` and
+changes fields (``offer.with_(ciphers=[...])``) or adds raw extensions. ``extensions``
+turns an offer into the extension list, in a fixed order, with the key shares given.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from dataclasses import dataclass, field, replace
+
+from tlsconform.crypto.groups import group_code
+from tlsconform.crypto.suites import TLS12_SUITES, TLS13_SUITES
+from tlsconform.messages import extensions as ext
+from tlsconform.messages.codec import u8, vec8, vec16
+from tlsconform.messages.extensions import Extension
+
+TLS10, TLS11, TLS12, TLS13 = 0x0301, 0x0302, 0x0303, 0x0304
+
+# Signature schemes (RFC 8446 4.2.3) the engine can verify and produce.
+SIG_ALGS = [
+    0x0403,  # ecdsa_secp256r1_sha256
+    0x0804,  # rsa_pss_rsae_sha256
+    0x0805,  # rsa_pss_rsae_sha384
+    0x0401,  # rsa_pkcs1_sha256
+    0x0503,  # ecdsa_secp384r1_sha384
+    0x0501,  # rsa_pkcs1_sha384
+]
+GROUPS: list[str | int] = ["x25519", "secp256r1", "secp384r1"]
+
+
+@dataclass(frozen=True)
+class RawExtension:
+    """An extension sent exactly as given: for malformed, unknown or duplicated bytes."""
+
+    type: int
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The ClientHello's content. ``version`` is the protocol the client attempts."""
+
+    version: int
+    ciphers: list[int]
+    legacy_version: int = TLS12
+    record_version: int = TLS10
+    supported_versions: list[int] | None = None
+    groups: list[str | int] = field(default_factory=lambda: list(GROUPS))
+    key_shares: list[str | int] = field(default_factory=lambda: ["x25519"])
+    sig_algs: list[int] = field(default_factory=lambda: list(SIG_ALGS))
+    extended_master_secret: bool = True
+    renegotiation_info: bool = True
+    server_name: str | None = None
+    session_id: bytes = b""
+    compression: bytes = b"\x00"
+    extra_extensions: list[RawExtension] = field(default_factory=list)
+    omit_extensions: frozenset[int] = frozenset()
+
+    def with_(self, **changes: object) -> Offer:
+        return replace(self, **changes)
+
+    @property
+    def offers_tls13(self) -> bool:
+        return TLS13 in (self.supported_versions or [])
+
+    @property
+    def group_codes(self) -> list[int]:
+        return [group_code(g) for g in self.groups]
+
+    @property
+    def share_codes(self) -> list[int]:
+        return [group_code(g) for g in self.key_shares]
+
+
+def tls12(server_name: str | None = None) -> Offer:
+    """A modern TLS 1.2 client: ECDHE with AEAD and CBC suites, EMS, secure renegotiation."""
+    return Offer(version=TLS12, ciphers=list(TLS12_SUITES), server_name=server_name)
+
+
+def tls13(server_name: str | None = None) -> Offer:
+    """A TLS 1.3-only client in middlebox-compatibility mode (RFC 8446 D.4)."""
+    return Offer(
+        version=TLS13,
+        ciphers=list(TLS13_SUITES),
+        supported_versions=[TLS13],
+        server_name=server_name,
+        session_id=os.urandom(32),
+        extended_master_secret=False,
+        renegotiation_info=False,
+    )
+
+
+def sni_allowed(name: str) -> bool:
+    """RFC 6066 3: literal IP addresses are not permitted in server_name."""
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return True
+    return False
+
+
+def extensions(offer: Offer, shares: list[tuple[int, bytes]],
+               cookie: bytes | None = None) -> list[Extension]:
+    """The extension list, in a fixed order, raw extensions last; ``shares`` are the
+    (group, public value) key_share entries."""
+    exts: list[Extension] = []
+    if offer.server_name and sni_allowed(offer.server_name):
+        exts.append((ext.SERVER_NAME, ext.server_name(offer.server_name.encode())))
+    if offer.supported_versions is not None:
+        exts.append((ext.SUPPORTED_VERSIONS,
+                     ext.supported_versions_client(offer.supported_versions)))
+    exts.append((ext.SUPPORTED_GROUPS, ext.u16s(offer.group_codes)))
+    exts.append((ext.EC_POINT_FORMATS, vec8(u8(0))))
+    exts.append((ext.SIGNATURE_ALGORITHMS, ext.u16s(offer.sig_algs)))
+    if offer.extended_master_secret:
+        exts.append((ext.EXTENDED_MASTER_SECRET, b""))
+    if offer.renegotiation_info:
+        exts.append((ext.RENEGOTIATION_INFO, vec8(b"")))
+    if offer.offers_tls13:
+        exts.append((ext.KEY_SHARE, ext.key_share_client(shares)))
+        if cookie is not None:
+            exts.append((ext.COOKIE, vec16(cookie)))
+    kept = [(code, body) for code, body in exts if code not in offer.omit_extensions]
+    return kept + [(raw.type, raw.data) for raw in offer.extra_extensions]

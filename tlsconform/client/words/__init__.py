@@ -1,0 +1,12 @@
+"""Mutation words: small, composable edits of a conversation, one module per what they edit.
+
+- ``offer``: the ClientHello's fields and bytes;
+- ``messages``: any message (leave out, replace, move, duplicate, send anywhere);
+- ``records``: the record layer (raw records, fragments, coalescing, lengths, padding);
+- ``alerts``: alerts the client sends, and how it ends the connection.
+
+Rows import the words they need from here.
+"""
+
+from tlsconform.client.words.messages import *  # noqa: F403
+from tlsconform.client.words.offer import *  # noqa: F403

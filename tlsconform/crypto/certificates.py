@@ -1,0 +1,20 @@
+"""A peer certificate's public key, read by ``cryptography`` once per certificate."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
+
+
+class CertificateError(ValueError):
+    """The DER does not parse as an X.509 certificate with a usable key."""
+
+
+@lru_cache(maxsize=256)
+def public_key(der: bytes) -> PublicKeyTypes:
+    try:
+        return x509.load_der_x509_certificate(der).public_key()
+    except (ValueError, TypeError) as exc:
+        raise CertificateError(f"the certificate does not parse: {exc}") from exc

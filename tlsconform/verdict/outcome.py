@@ -1,0 +1,90 @@
+"""What one conversation came to, in terms a verdict can quote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tlsconform.crypto.suites import suite_name
+from tlsconform.messages.extensions import Extension
+from tlsconform.wire.connection import RecordInfo
+from tlsconform.wire.events import Alert, Event
+
+VERSION_NAMES = {0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2",
+                 0x0304: "TLS 1.3"}
+
+
+def version_name(version: int | None) -> str:
+    if version is None:
+        return "no version"
+    return VERSION_NAMES.get(version, f"0x{version:04x}")
+
+
+@dataclass(frozen=True)
+class ServerMessage:
+    """A handshake message the peer sent, with the extensions it carried."""
+
+    name: str
+    encrypted: bool
+    extensions: list[Extension]
+
+
+@dataclass
+class Outcome:
+    """How the peer answered: a completed conversation, or the event that ended it.
+
+    ``completed``: the handshake verified and the request was answered with data.
+    ``handshake_done``: the peer's Finished verified (whatever came after).
+    ``after``: what followed the peer's alert (a close, a reset, silence, more records).
+    ``violation``: a rule the peer broke that our side detected.
+    ``closure``: what arrived after the last reply, up to the end of the connection.
+    """
+
+    completed: bool = False
+    handshake_done: bool = False
+    event: Event | None = None
+    after: Event | None = None
+    phase: str = "before anything was sent"
+    version: int | None = None
+    cipher: int | None = None
+    server_messages: list[str] = field(default_factory=list)
+    messages: list[ServerMessage] = field(default_factory=list)
+    violation: str | None = None
+    server_random: bytes = b""
+    server_certificates: list[bytes] = field(default_factory=list)  # DER, as sent
+    server_signature_scheme: int | None = None  # of ServerKeyExchange / CertificateVerify
+    reply: Event | None = None  # the application data that answered the request
+    closure: list[Event] = field(default_factory=list)
+    records: list[RecordInfo] = field(default_factory=list)
+    sent_alert: Alert | None = None  # the alert our side sent when it stopped
+    internal_error: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def alert(self) -> Alert | None:
+        return self.event if isinstance(self.event, Alert) else None
+
+    @property
+    def closed_cleanly(self) -> bool:
+        """The peer answered with close_notify instead of data or an error alert."""
+        return self.alert is not None and self.alert.close_notify
+
+    def describe(self) -> str:
+        """One line: what the peer did and when."""
+        if self.internal_error:
+            return f"internal error of the engine {self.phase}: {self.internal_error}"
+        if self.violation:
+            return f"server broke a rule {self.phase}: {self.violation}"
+        if self.completed:
+            return (f"server completed the handshake ({version_name(self.version)}, "
+                    f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'})")
+        if self.event is None:
+            return f"nothing observed {self.phase}"
+        text = f"{self.event.describe()} {self.phase}"
+        if isinstance(self.event, Alert) and self.after is not None:
+            text += f", then {self.after.describe()}"
+        if self.closed_cleanly:
+            text += ": the server closed cleanly without answering"
+        elif not self.handshake_done and self.server_messages and not isinstance(
+                self.event, Alert) and self.notes:
+            text += f" ({'; '.join(self.notes)})"
+        return text

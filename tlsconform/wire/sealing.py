@@ -1,0 +1,134 @@
+"""Turning outgoing items into record bytes, whichever way a mutation asks.
+
+Handshake messages enter the transcript exactly as sent (after any ``encode``), so a
+conversation can go on past a re-encoded or injected message. Records are sealed under
+the connection's current write protection unless an item says otherwise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import pairwise
+from typing import Any
+
+from scapy.layers.tls.handshake import _TLSHandshake
+from scapy.layers.tls.record import TLSAlert, TLSApplicationData, TLSChangeCipherSpec
+from scapy.packet import Packet
+
+from tlsconform import scapy as scapy_adaptations
+from tlsconform.wire.connection import Connection
+from tlsconform.wire.outgoing import (
+    ALERT,
+    APPLICATION_DATA,
+    CHANGE_CIPHER_SPEC,
+    HANDSHAKE,
+    Flight,
+    Outgoing,
+)
+from tlsconform.wire.protection import Protection
+
+scapy_adaptations.apply()
+
+TLS12 = 0x0303
+CONTENT_TYPES: dict[type, int] = {TLSChangeCipherSpec: CHANGE_CIPHER_SPEC, TLSAlert: ALERT,
+                                  TLSApplicationData: APPLICATION_DATA}
+PLAINTEXT = Protection()
+
+
+def content_type_of(msg: Any) -> int:
+    if isinstance(msg, Packet):
+        for cls, code in CONTENT_TYPES.items():
+            if isinstance(msg, cls):
+                return code
+        if isinstance(msg, _TLSHandshake):
+            return HANDSHAKE
+        return APPLICATION_DATA
+    return HANDSHAKE
+
+
+def encode(msg: Any) -> bytes:
+    """A message's bytes: as given, or a scapy packet's encoding (no session involved)."""
+    return bytes(msg)
+
+
+class Sealer:
+    """Seals one side's outgoing items on a connection."""
+
+    def __init__(self, conn: Connection, transcript: Callable[[bytes], None],
+                 default_version: Callable[[Outgoing], int]) -> None:
+        self.conn = conn
+        self.transcript = transcript
+        self.default_version = default_version
+
+    def protection(self, item: Outgoing, content_type: int) -> Protection:
+        if item.protected is False:
+            return PLAINTEXT
+        write = self.conn.write
+        if item.protected is None and self.conn.tls13 and content_type == CHANGE_CIPHER_SPEC:
+            return PLAINTEXT
+        if item.protected and not write.protected:
+            raise ValueError(f"{item.shown}: no keys to protect it with yet")
+        return write
+
+    def record(self, content_type: int, body: bytes, version: int = TLS12,
+               protected: bool = True, **fields: Any) -> bytes:
+        """One record of any type, under the current write keys or in plaintext: for
+        raw-record words."""
+        protection = self.conn.write if protected else PLAINTEXT
+        return protection.seal(content_type, body, version, **fields)
+
+    def seal_flight(self, flight: Flight, driver: object) -> bytes:
+        """The bytes of a whole flight, in order; each item's effect runs right after the
+        record carrying it is sealed. Items marked ``join`` share a record with the next
+        item of the same content type."""
+        out = b""
+        group: list[tuple[Outgoing, int, bytes]] = []
+
+        def flush() -> bytes:
+            if not group:
+                return b""
+            last, content_type, _ = group[-1]
+            version = next((i.version for i, _, _ in group if i.version), None)
+            data = b"".join(d for _, _, d in group)
+            records = self._records(last.with_(version=version), content_type, data)
+            sealed = self._finish(last, records)
+            for item, _, _ in group:
+                if item.after is not None:
+                    item.after(driver)
+            group.clear()
+            return sealed
+
+        for item in flight:
+            if item.record is not None:
+                out += flush() + self._finish(item, [item.record(self)])
+                if item.after is not None:
+                    item.after(driver)
+                continue
+            msg = item.build()
+            content_type = item.content_type or content_type_of(msg)
+            data = encode(msg)
+            if item.encode is not None:
+                data = item.encode(data)
+            if group and group[-1][1] != content_type:
+                out += flush()
+            if content_type == HANDSHAKE and item.transcript:
+                self.transcript(data)
+            group.append((item, content_type, data))
+            if not item.join:
+                out += flush()
+        return out + flush()
+
+    def _records(self, item: Outgoing, content_type: int, data: bytes) -> list[bytes]:
+        protection = self.protection(item, content_type)
+        version = item.version or self.default_version(item)
+        bounds = [0, *sorted(c for c in item.fragments if 0 < c < len(data)), len(data)]
+        pieces = [data[a:b] for a, b in pairwise(bounds)] or [b""]
+        return [protection.seal(content_type, piece, version, inner_type=item.inner_type,
+                                padding=item.padding, length=item.length)
+                for piece in pieces]
+
+    def _finish(self, item: Outgoing, records: list[bytes]) -> bytes:
+        if item.records is not None:
+            records = item.records(records, self)
+        data = b"".join(records)
+        return item.tamper(data) if item.tamper is not None else data
