@@ -44,6 +44,7 @@ from tlsconform.wire.events import (
     HandshakeMessage,
     Reset,
     Timeout,
+    Unparsed,
 )
 from tlsconform.wire.outgoing import ALERT, APPLICATION_DATA, CHANGE_CIPHER_SPEC, Flight, Outgoing
 from tlsconform.wire.protection import (
@@ -56,6 +57,7 @@ from tlsconform.wire.sealing import Sealer
 
 TLS12, TLS13 = offers.TLS12, offers.TLS13
 HTTP_GET = b"GET / HTTP/1.0\r\n\r\n"
+CKE_TYPE = bytes([16])  # ClientKeyExchange
 DOWNGRADE_SENTINEL = b"DOWNGRD"  # RFC 8446 4.1.3, followed by 0x01 (TLS 1.2) or 0x00
 
 # What may follow each server message in the first flight (RFC 8446 2, RFC 5246 7.3).
@@ -115,7 +117,9 @@ class ClientDriver:
         self.master_secret: bytes | None = None
         self.pending: tuple[Protection, Protection] | None = None
         self.ems = False
+        self.session_hash: bytes | None = None
         self.client_finished = b""
+        self.phases = [self.outcome.phase]  # the phase after each of our sends
 
     # -- the whole conversation ---------------------------------------------
     def run(self) -> Outcome:
@@ -143,6 +147,9 @@ class ClientDriver:
     # -- transcript -------------------------------------------------------------
     def add_to_transcript(self, data: bytes) -> None:
         self.transcript += data
+        if data[:1] == CKE_TYPE and self.session_hash is None and self.suite is not None:
+            # RFC 7627 4: the session hash covers the messages up to ClientKeyExchange.
+            self.session_hash = self.transcript_hash()
 
     def transcript_hash(self) -> bytes:
         assert self.suite is not None
@@ -273,14 +280,19 @@ class ClientDriver:
             return self.stop(event, alert=self.alert_for(event))
 
     def read_closure(self) -> bool:
-        """After the last reply, everything up to the end of the connection (bounded)."""
+        """After the last reply, everything up to the end of the connection (each read
+        bounded). The "closing" flight goes first (words put a close_notify there); a
+        server's close_notify is answered with ours, as a client owes it (RFC 5246 7.2.1)."""
         if not self.closure:
             return True
+        self.send_flight("closing", [])
         while True:
             event = self.conn.next_event()
             self.outcome.closure.append(event)
             if isinstance(event, Closed | Reset | Timeout):
                 return True
+            if isinstance(event, Alert) and event.close_notify and not self.ended_by_us:
+                self.send_alert(0, level=1)
 
     # -- server messages --------------------------------------------------------
     def on_hello_retry_request(self, msg: sm.ServerHello, event: HandshakeMessage) -> bool:
@@ -551,7 +563,7 @@ class ClientDriver:
         if self.master_secret is None:
             assert self.client_random is not None
             premaster = self.premaster if self.premaster is not None else bytes(48)
-            session_hash = self.transcript_hash() if self.ems else None
+            session_hash = (self.session_hash or self.transcript_hash()) if self.ems else None
             self.master_secret = prf.master_secret(self.suite_hash(), premaster,
                                                    self.client_random,
                                                    self.outcome.server_random, session_hash)
@@ -588,8 +600,7 @@ class ClientDriver:
             return flight
         if requested:
             flight.append(Outgoing("Certificate", self.client_certificate))
-        flight.append(Outgoing("ClientKeyExchange", self.client_key_exchange,
-                               after=ClientDriver.master))
+        flight.append(Outgoing("ClientKeyExchange", self.client_key_exchange))
         if signs:
             flight.append(Outgoing("CertificateVerify", self.certificate_verify))
         flight += [ccs.with_(after=ClientDriver.activate_write),
@@ -670,11 +681,21 @@ class ClientDriver:
         return cm.finished(self.client_finished)
 
     # -- sending ----------------------------------------------------------------
+    @property
+    def ended_by_us(self) -> bool:
+        """We sent a fatal alert or a close_notify: a client sends nothing after either."""
+        return any(level == 2 or description == 0 for level, description in self.sealer.alerts)
+
     def send_flight(self, stage: str, flight: Flight) -> None:
         for mutation in self.mutations:
             flight = mutation.flight(stage, flight, self)
-        if not flight:
+        if not flight or self.ended_by_us:
             return
+        early = self.conn.arrived() if self.phases[1:] else None
+        if isinstance(early, Alert | Closed | Reset | Unparsed):
+            # The server already answered what we sent: a client reads that first.
+            self.stop(self.conn.next_event(), alert=self.alert_for(early))
+            raise Stop
         data = self.sealer.seal_flight(flight, self)
         wire = self.conn.wire
         unanswered = bool(wire) and wire[-1].direction == "sent"
@@ -686,6 +707,7 @@ class ClientDriver:
             self.outcome.phase += f" and {shown}"
         else:
             self.outcome.phase = "after " + client_phrase(shown)
+        self.phases.append(self.outcome.phase)
 
     def send_alert(self, description: int, level: int = 2) -> None:
         """An alert under our current write keys (plaintext before there are any)."""
@@ -704,6 +726,8 @@ class ClientDriver:
         from inside a message builder or handler, where returning cannot end the run."""
         self.outcome.event = event
         self.outcome.violation = violation
+        if event is not None:  # what the server answered, not what we sent after it arrived
+            self.outcome.phase = self.phases[min(self.conn.last_sends, len(self.phases) - 1)]
         if alert is not None:
             self.send_alert(alert)
         if isinstance(event, Alert):
@@ -735,4 +759,6 @@ def _snake(name: str) -> str:
 
 
 def client_phrase(name: str) -> str:
-    return name if name.startswith(("Client", "client ")) else f"client {name}"
+    """A message name said as the client's ("client Finished"); a mutation's label (which
+    has spaces) says whose it is itself."""
+    return name if " " in name or name.startswith("Client") else f"client {name}"

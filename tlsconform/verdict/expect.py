@@ -14,7 +14,7 @@ from enum import Enum
 from tlsconform.crypto.suites import suite_name
 from tlsconform.messages.alerts import AlertDescription, alert_name, to_description
 from tlsconform.verdict.outcome import Outcome, version_name
-from tlsconform.wire.events import Alert, Closed, Reset, Timeout, Unparsed
+from tlsconform.wire.events import Alert, ApplicationData, Closed, Reset, Timeout, Unparsed
 
 
 class Grade(Enum):
@@ -292,3 +292,186 @@ def downgrade_sentinel(present: bool) -> Check:
     text = (f"ServerHello.random ending in {DOWNGRADE_TLS12!r}" if present
             else "no downgrade sentinel in ServerHello.random")
     return Check(text, problem)
+
+
+# -- how the server ends a connection (RFC 8446 6.1, 6.2; RFC 5246 7.2.1, 7.2.2) -------------
+def _closure_text(events: list) -> str:
+    return ", then ".join(e.describe() for e in events) or "nothing"
+
+
+class ClosesWithCloseNotify(Expectation):
+    """After answering, the server sends close_notify before it closes its side.
+
+    Strict: a close_notify arrives (before any FIN or RST). Fail: the handshake or the
+    request failed, the connection closed without close_notify, nothing arrived within the
+    read bound, or the server sent data after its close_notify.
+    """
+
+    text = "a completed handshake, then close_notify before the server closes"
+
+    def judge(self, outcome: Outcome) -> Verdict:
+        if not outcome.completed or outcome.violation or outcome.internal_error:
+            return Verdict(Grade.fail, self.text, outcome.describe(),
+                           "the conversation did not get as far as the closure")
+        observed = f"{outcome.describe()}; after the reply: {_closure_text(outcome.closure)}"
+        seen_close_notify = False
+        for event in outcome.closure:
+            if isinstance(event, Alert) and event.close_notify:
+                seen_close_notify = True
+            elif isinstance(event, Closed | Reset):
+                break
+            elif isinstance(event, Timeout):
+                return Verdict(Grade.fail, self.text, observed,
+                               "no close_notify and no close within the read bound")
+            elif seen_close_notify:
+                return Verdict(Grade.fail, self.text, observed,
+                               "the server sent more after its close_notify")
+        if not seen_close_notify:
+            return Verdict(Grade.fail, self.text, observed, "closed without close_notify")
+        return Verdict(Grade.strict, self.text, observed)
+
+
+class AnswersCloseNotify(Expectation):
+    """After our close_notify the server sends its own and closes, acting on nothing we sent
+    after ours.
+
+    TLS 1.2 (RFC 5246 7.2.1): "The other party MUST respond with a close_notify alert of its
+    own and close down the connection immediately, discarding any pending writes", so any
+    data before its close_notify fails. TLS 1.3 (RFC 8446 6.1): closing our write side does
+    not affect its read side; it "MUST send a close_notify alert before closing its write
+    side" and may send data first (``data_allowed``).
+
+    Strict: close_notify (data first only in TLS 1.3). Conceptual: a bare close, or an
+    alert that is no reaction to data after our close_notify. Fail: an error alert about
+    what followed our close_notify (``ignores`` names it), data where not allowed, silence.
+    """
+
+    def __init__(self, data_allowed: bool = False, ignores: str | None = None) -> None:
+        self.data_allowed = data_allowed
+        self.ignores = ignores
+        self.text = ("close_notify in answer (data before it allowed), then close"
+                     if data_allowed else "close_notify in answer, then close")
+        if ignores:
+            self.text += f", {ignores} ignored"
+
+    def judge(self, outcome: Outcome) -> Verdict:
+        if outcome.completed:
+            events = [outcome.reply, *outcome.closure]
+            observed = f"{outcome.describe()}; then: {_closure_text(outcome.closure)}"
+        else:
+            events = [e for e in (outcome.event, outcome.after) if e is not None]
+            observed = outcome.describe()
+        if outcome.violation or outcome.internal_error:
+            return Verdict(Grade.fail, self.text, observed, _aborted(outcome) or "")
+        for event in events:
+            if isinstance(event, Alert) and event.close_notify:
+                return Verdict(Grade.strict, self.text, observed)
+            if isinstance(event, Alert):
+                if self.ignores:
+                    return Verdict(Grade.fail, self.text, observed,
+                                   f"answered {alert_name(event.description)}: it acted on "
+                                   f"{self.ignores} after our close_notify")
+                return Verdict(Grade.conceptual, self.text, observed,
+                               f"answered with {alert_name(event.description)}, not "
+                               "close_notify")
+            if isinstance(event, ApplicationData) and not self.data_allowed:
+                return Verdict(Grade.fail, self.text, observed,
+                               "sent application data after our close_notify instead of "
+                               "answering it and closing")
+            if isinstance(event, Closed | Reset):
+                return Verdict(Grade.conceptual, self.text, observed,
+                               "closed without close_notify")
+            if isinstance(event, Timeout):
+                return Verdict(Grade.fail, self.text, observed,
+                               "no close_notify within the read bound")
+            if isinstance(event, Unparsed):
+                return Verdict(Grade.fail, self.text, observed,
+                               "answered with bytes that do not parse")
+        return Verdict(Grade.fail, self.text, observed, "the server carried on")
+
+
+class ClosesWithoutAnswering(Expectation):
+    """The server ends the connection and answers nothing more: for alerts it must treat
+    as fatal (RFC 8446 6, 6.2). Strict: a close or reset, with or without an alert before
+    it. Fail: it answered the request, carried on or stayed open."""
+
+    text = "the connection closed, nothing answered"
+
+    def judge(self, outcome: Outcome) -> Verdict:
+        observed = outcome.describe()
+        aborted = _aborted(outcome)
+        if aborted is not None:
+            return Verdict(Grade.fail, self.text, observed, aborted)
+        if isinstance(outcome.event, Alert) and not isinstance(outcome.after, (Closed, Reset)):
+            return Verdict(Grade.fail, self.text, observed, "did not close after its alert")
+        return Verdict(Grade.strict, self.text, observed)
+
+
+class ClosesSilently(Expectation):
+    """After our fatal alert the server closes at once, sending nothing (RFC 8446 6.2,
+    RFC 5246 7.2.2: upon receipt of a fatal alert both parties close the connection).
+
+    Strict: a close or reset. Conceptual: an alert of its own, then a close. Fail: it
+    answered or carried on, or stayed open.
+    """
+
+    text = "the connection closed at once, nothing sent"
+
+    def judge(self, outcome: Outcome) -> Verdict:
+        verdict = ClosesWithoutAnswering().judge(outcome)
+        if verdict.grade is not Grade.strict:
+            return Verdict(verdict.grade, self.text, verdict.observed, verdict.why)
+        if isinstance(outcome.event, Alert):
+            return Verdict(Grade.conceptual, self.text, verdict.observed,
+                           "answered our fatal alert with an alert of its own")
+        return Verdict(Grade.strict, self.text, verdict.observed)
+
+
+class CompletesOrAborts(Expectation):
+    """What the RFC leaves to the server: it carries on and completes, or it decides not to
+    and sends a fatal alert (RFC 5246 7.2: "the receiving party ... SHOULD send a fatal alert
+    to terminate the connection"). Strict: either; conceptual: a close without an alert;
+    fail: silence or a broken rule."""
+
+    text = "a completed handshake, or a fatal alert then close"
+
+    def judge(self, outcome: Outcome) -> Verdict:
+        if outcome.completed:
+            return Completes().judge(outcome)
+        verdict = AbortsCleanly().judge(outcome)
+        return Verdict(verdict.grade, self.text, verdict.observed, verdict.why)
+
+
+def closes_with_close_notify() -> Expectation:
+    return ClosesWithCloseNotify()
+
+
+def answers_close_notify(data_allowed: bool = False, ignores: str | None = None
+                         ) -> Expectation:
+    return AnswersCloseNotify(data_allowed, ignores)
+
+
+def closes_without_answering() -> Expectation:
+    return ClosesWithoutAnswering()
+
+
+def closes_silently() -> Expectation:
+    return ClosesSilently()
+
+
+def completes_or_aborts() -> Expectation:
+    return CompletesOrAborts()
+
+
+def server_record_versions(version: int) -> Check:
+    """Every record the server sent carries this legacy_record_version (RFC 8446 5.1: 0x0303
+    for all TLS 1.3 records; RFC 5246 6.2.1 and E.1: the negotiated version in TLS 1.2)."""
+
+    def problem(outcome: Outcome) -> str | None:
+        others = sorted({r.version for r in outcome.records if r.version != version})
+        if others:
+            shown = ", ".join(f"0x{v:04x}" for v in others)
+            return f"the server sent records of version {shown}"
+        return None
+
+    return Check(f"every server record of version 0x{version:04x}", problem)

@@ -20,9 +20,12 @@ from tlsconform.wire.events import (
     Alert,
     ApplicationData,
     ChangeCipherSpec,
+    Closed,
     Event,
     HandshakeMessage,
     Malformed,
+    Reset,
+    Timeout,
     Unparsed,
 )
 from tlsconform.wire.protection import Protection, RecordError
@@ -73,7 +76,10 @@ class Connection:
     def __init__(self, sock: socket.socket, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.sock, self.timeout = sock, timeout
         self.reader = RecordReader(sock)
-        self.pending: deque[Event | tuple[RawMessage, bool]] = deque()
+        self.pending: deque[tuple[Event | tuple[RawMessage, bool], int]] = deque()
+        self.marks: list[int] = []  # bytes received before each of our sends
+        self.last_sends = 0  # how many of our sends came before the last event arrived
+        self._ended_at: int | None = None  # our sends before a close seen while draining
         self.handshake = HandshakeBuffer()
         self.wire: list[Wire] = []
         self.records: list[RecordInfo] = []
@@ -100,6 +106,13 @@ class Connection:
         """Write records; a peer that already closed is noted, not raised."""
         self.wire.append(Wire("sent", what))
         try:
+            self.reader.drain()
+        except OSError:
+            pass
+        if self.reader.ended is not None and self._ended_at is None:
+            self._ended_at = len(self.marks)
+        self.marks.append(self.reader.received)
+        try:
             self.sock.sendall(data)
         except OSError as exc:
             # The peer may already have alerted and closed; its alert is still readable.
@@ -124,14 +137,44 @@ class Connection:
         """The next thing the peer did, waiting at most ``timeout`` seconds."""
         while not self.pending:
             got = self.reader.read(self.timeout if timeout is None else timeout)
-            if isinstance(got, Event):
-                self.pending.extend(self._end_of_input(got))
-            else:
-                self.pending.extend(self._record(got))
-        item = self.pending.popleft()
+            items = self._end_of_input(got) if isinstance(got, Event) else self._record(got)
+            sends = self._sends_before(got)
+            self.pending.extend((item, sends) for item in items)
+        item, self.last_sends = self.pending.popleft()
         event = item if isinstance(item, Event) else self._decode(*item)
         self.wire.append(Wire("received", event.describe()))
         return event
+
+    def arrived(self) -> Event | None:
+        """The next event if it is already here, without waiting and without consuming it:
+        so a driver can see an alert that came before it sends its next flight."""
+        if not self.pending:
+            try:
+                self.reader.drain()
+            except OSError:
+                pass
+            if not self.reader.has_record() and self.reader.ended is None:
+                return None
+            event = self.next_event(timeout=0.001)
+            self.wire.pop()  # it is logged again when it is really read
+            self.pending.appendleft((event, self.last_sends))
+            return event
+        item, _ = self.pending[0]
+        if isinstance(item, Event):
+            return item
+        event = self._decode(*item)
+        self.pending[0] = (event, self.pending[0][1])
+        return event
+
+    def _sends_before(self, got: bytes | Event) -> int:
+        """How many of our sends preceded the arrival of what was just read: a record
+        complete in what was drained before send k arrived before it."""
+        if isinstance(got, Closed | Reset):
+            return self._ended_at if self._ended_at is not None else len(self.marks)
+        if isinstance(got, Timeout):
+            return len(self.marks)
+        end = self.reader.consumed
+        return sum(1 for mark in self.marks if mark < end)
 
     def _end_of_input(self, event: Event) -> list[Event]:
         """A close, reset or silence; a handshake message left half-received is reported

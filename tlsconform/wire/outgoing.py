@@ -26,14 +26,18 @@ class Outgoing:
     - ``protected``: None seals under the current write keys (TLS 1.3 keeps a CCS in
       plaintext); True or False forces it.
     - ``version``: the record's legacy_record_version (None: the driver's default).
-    - ``fragments``: cut the message after these offsets, one record per piece.
+    - ``fragments``: cut the message after these offsets, one record per piece;
+      ``pieces``: cut it into that many records of about equal size.
     - ``join``: this message shares a record with the next one (coalescing).
+    - ``interleave``: a record sealed between the first two fragments (another type
+      inside a fragmented handshake message).
     - ``encode``: rewrite the encoded message (odd lengths, stray bytes).
     - ``records``: rewrite the list of record bytes (interleave others, drop one).
     - ``tamper``: rewrite the sealed bytes at the end (a flipped bit under protection).
     - ``record``: a raw record instead of a message: called with the sealer.
     - ``transcript``: whether a handshake message enters the transcript.
-    - ``inner_type``, ``padding``, ``length``: TLS 1.3 inner plaintext and header fields.
+    - ``inner_type``, ``padding``, ``length``: TLS 1.3 inner plaintext and header fields
+      (``padding`` is extra CBC padding in TLS 1.2); ``bad_padding`` breaks CBC padding.
     - ``after``: what sending it changes (a key switch), called with the driver.
     - ``label``: what a mutation did to it, for verdicts (empty: unchanged).
     """
@@ -44,7 +48,9 @@ class Outgoing:
     protected: bool | None = None
     version: int | None = None
     fragments: tuple[int, ...] = ()
+    pieces: int = 0
     join: bool = False
+    interleave: Callable[[Sealer], bytes] | None = None
     encode: Callable[[bytes], bytes] | None = None
     records: Callable[[list[bytes], Sealer], list[bytes]] | None = None
     tamper: Callable[[bytes], bytes] | None = None
@@ -53,6 +59,7 @@ class Outgoing:
     inner_type: int | None = None
     padding: int = 0
     length: int | None = None
+    bad_padding: bool = False
     after: Callable[[Any], None] | None = None
     label: str = ""
 

@@ -42,9 +42,10 @@ class Protection:
         self.seq = 0
 
     def seal(self, content_type: int, body: bytes, version: int = TLS12, *,
-             inner_type: int | None = None, padding: int = 0, length: int | None = None
-             ) -> bytes:
-        """A record carrying ``body``; ``length`` overrides the header's length field."""
+             inner_type: int | None = None, padding: int = 0, length: int | None = None,
+             bad_padding: bool = False) -> bytes:
+        """A record carrying ``body``; ``length`` overrides the header's length field.
+        ``padding`` and ``bad_padding`` shape the padding where the protection has one."""
         return header(content_type, version, len(body) if length is None else length) + body
 
     def open(self, record: bytes) -> tuple[int, bytes]:
@@ -85,8 +86,8 @@ class Tls13Protection(Protection):
         self.tag_len = _tag_len(suite)
 
     def seal(self, content_type: int, body: bytes, version: int = TLS12, *,
-             inner_type: int | None = None, padding: int = 0, length: int | None = None
-             ) -> bytes:
+             inner_type: int | None = None, padding: int = 0, length: int | None = None,
+             bad_padding: bool = False) -> bytes:
         """``content_type`` is the inner type (``inner_type`` overrides it, e.g. 0 for an
         all-zero inner plaintext); the outer type is always application_data."""
         inner = body + bytes([content_type if inner_type is None else inner_type]) \
@@ -142,8 +143,8 @@ class Tls12AeadProtection(Protection):
         return self.seq.to_bytes(8, "big") + header(content_type, version, length)
 
     def seal(self, content_type: int, body: bytes, version: int = TLS12, *,
-             inner_type: int | None = None, padding: int = 0, length: int | None = None
-             ) -> bytes:
+             inner_type: int | None = None, padding: int = 0, length: int | None = None,
+             bad_padding: bool = False) -> bytes:
         explicit = self.seq.to_bytes(8, "big") if self.explicit else b""
         sealed = explicit + self.aead.encrypt(self._nonce(explicit), body,
                                               self._aad(content_type, version, len(body)))
@@ -197,16 +198,25 @@ class Tls12CbcProtection(Protection):
         return Cipher(algorithm, modes.CBC(iv))
 
     def seal(self, content_type: int, body: bytes, version: int = TLS12, *,
-             inner_type: int | None = None, padding: int = 0, length: int | None = None
-             ) -> bytes:
+             inner_type: int | None = None, padding: int = 0, length: int | None = None,
+             bad_padding: bool = False) -> bytes:
         if not self.block:
             data = body + self._mac(content_type, version, body)
             sealed = self.stream_enc.update(data) if self.suite.cipher == "rc4" else data
         else:
             iv = os.urandom(self.block)
             plain = body if self.etm else body + self._mac(content_type, version, body)
+            # RFC 5246 6.2.3.2: any padding length up to 255 that fills whole blocks.
             pad = self.block - (len(plain) + 1) % self.block
-            plain += bytes([pad]) * (pad + 1)
+            if pad == self.block:
+                pad = 0
+            pad += padding - padding % self.block
+            if bad_padding and pad == 0:
+                pad = self.block
+            tail = bytearray([pad]) * (pad + 1)
+            if bad_padding:  # the length byte says pad; the byte before it disagrees
+                tail[0] ^= 0xFF
+            plain += bytes(tail)
             enc = self._cipher(iv).encryptor()
             sealed = iv + enc.update(plain) + enc.finalize()
             if self.etm:

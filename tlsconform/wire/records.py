@@ -6,6 +6,7 @@ and 5); framing here keeps both problems out of the engine.
 
 from __future__ import annotations
 
+import select
 import socket
 import time
 from dataclasses import dataclass, field
@@ -54,6 +55,9 @@ class RecordReader:
 
     sock: socket.socket
     buffer: bytes = field(default=b"", repr=False)
+    received: int = 0  # bytes received so far, in total
+    consumed: int = 0  # bytes handed out so far (records and unparsed data)
+    ended: Event | None = None  # a close or reset seen while draining, not yet reported
 
     def read(self, timeout: float) -> bytes | Event:
         """The next whole record, or the event that stopped it from arriving."""
@@ -62,34 +66,57 @@ class RecordReader:
             if len(self.buffer) >= HEADER_LEN:
                 problem = header_problem(self.buffer[:HEADER_LEN])
                 if problem:
-                    data, self.buffer = self.buffer, b""
-                    return Unparsed(data=data, reason=problem)
-            records, _ = split_records(self.buffer)
-            if records:
-                record = records[0]
-                self.buffer = self.buffer[len(record):]
-                return record
+                    return self._unparsed(problem)
+                end = HEADER_LEN + int.from_bytes(self.buffer[3:5], "big")
+                if len(self.buffer) >= end:
+                    record, self.buffer = self.buffer[:end], self.buffer[end:]
+                    self.consumed += end
+                    return record
+            if self.ended is not None:
+                return self._unparsed("connection closed inside a record") if self.buffer \
+                    else self.ended
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return Timeout(seconds=timeout)
-            event = self._fill(remaining, timeout)
-            if event is not None:
-                return event
+            self.sock.settimeout(remaining)
+            try:
+                self._receive()
+            except TimeoutError:
+                return Timeout(seconds=timeout)
 
-    def _fill(self, remaining: float, timeout: float) -> Event | None:
-        self.sock.settimeout(remaining)
+    def has_record(self) -> bool:
+        """A whole record (or bytes that cannot start one) is buffered."""
+        if len(self.buffer) < HEADER_LEN:
+            return False
+        if header_problem(self.buffer[:HEADER_LEN]):
+            return True
+        return len(self.buffer) >= HEADER_LEN + int.from_bytes(self.buffer[3:5], "big")
+
+    def drain(self) -> None:
+        """Take in whatever has already arrived, without waiting: so the driver can tell
+        what the peer sent before our next flight from what it sent after."""
+        while self.ended is None and select.select([self.sock], [], [], 0)[0]:
+            self._receive()
+
+    def _unparsed(self, reason: str) -> Unparsed:
+        data, self.buffer = self.buffer, b""
+        self.consumed += len(data)
+        return Unparsed(data=data, reason=reason)
+
+    def _receive(self) -> None:
+        """One recv: new bytes go to the buffer, the end of the stream to ``ended``."""
         try:
             chunk = self.sock.recv(65536)
-        except TimeoutError:
-            return Timeout(seconds=timeout)
         except (ConnectionResetError, ConnectionAbortedError):
-            return Reset()
+            self.ended = Reset()
+            return
+        except TimeoutError:
+            raise
         except OSError as exc:  # e.g. EPIPE surfaced on read after our failed send
-            return Reset() if exc.errno else Closed()
+            self.ended = Reset() if exc.errno else Closed()
+            return
         if not chunk:
-            if self.buffer:
-                data, self.buffer = self.buffer, b""
-                return Unparsed(data=data, reason="connection closed inside a record")
-            return Closed()
+            self.ended = Closed()
+            return
         self.buffer += chunk
-        return None
+        self.received += len(chunk)

@@ -59,6 +59,7 @@ class Sealer:
         self.conn = conn
         self.transcript = transcript
         self.default_version = default_version
+        self.alerts: list[tuple[int, int]] = []  # (level, description) of every alert sealed
 
     def protection(self, item: Outgoing, content_type: int) -> Protection:
         if item.protected is False:
@@ -113,6 +114,8 @@ class Sealer:
                 out += flush()
             if content_type == HANDSHAKE and item.transcript:
                 self.transcript(data)
+            if content_type == ALERT and len(data) >= 2:
+                self.alerts.append((data[0], data[1]))
             group.append((item, content_type, data))
             if not item.join:
                 out += flush()
@@ -121,11 +124,19 @@ class Sealer:
     def _records(self, item: Outgoing, content_type: int, data: bytes) -> list[bytes]:
         protection = self.protection(item, content_type)
         version = item.version or self.default_version(item)
-        bounds = [0, *sorted(c for c in item.fragments if 0 < c < len(data)), len(data)]
+        cuts = item.fragments
+        if item.pieces > 1:
+            cuts = tuple(len(data) * n // item.pieces for n in range(1, item.pieces))
+        bounds = [0, *sorted({c for c in cuts if 0 < c < len(data)}), len(data)]
         pieces = [data[a:b] for a, b in pairwise(bounds)] or [b""]
-        return [protection.seal(content_type, piece, version, inner_type=item.inner_type,
-                                padding=item.padding, length=item.length)
-                for piece in pieces]
+        records = []
+        for n, piece in enumerate(pieces):
+            records.append(protection.seal(content_type, piece, version,
+                                           inner_type=item.inner_type, padding=item.padding,
+                                           length=item.length, bad_padding=item.bad_padding))
+            if n == 0 and item.interleave is not None:
+                records.append(item.interleave(self))  # sealed in order: sequence numbers
+        return records
 
     def _finish(self, item: Outgoing, records: list[bytes]) -> bytes:
         if item.records is not None:

@@ -8,5 +8,7 @@
 Rows import the words they need from here.
 """
 
+from tlsconform.client.words.alerts import *  # noqa: F403
 from tlsconform.client.words.messages import *  # noqa: F403
 from tlsconform.client.words.offer import *  # noqa: F403
+from tlsconform.client.words.records import *  # noqa: F403

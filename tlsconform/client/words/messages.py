@@ -345,3 +345,13 @@ def unsolicited_certificate(identity: ClientIdentity | None = None) -> Mutation:
         return [*flight[:first], cert, *flight[first:]]
 
     return FlightEdit("unsolicited client Certificate", "second", edit)
+
+
+__all__ = ["after_handshake", "after_hello", "alert", "application_data",
+           "application_data_instead_of", "before_hello", "certificate", "change_cipher_spec",
+           "client_hello", "client_key_exchange", "corrupt_record", "corrupt_signature",
+           "duplicate", "empty_certificate", "extend", "finished", "finished_message",
+           "flip_bit", "flip_middle_bit", "fragment", "handshake", "in_flight", "instead_of",
+           "key_update", "move", "omit", "plaintext", "replace_message", "send",
+           "signature_scheme", "signature_scheme_not_offered", "truncate",
+           "unsolicited_certificate"]

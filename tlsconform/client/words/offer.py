@@ -78,3 +78,8 @@ def hello_bytes(label: str, edit: Callable[[HelloParts], bytes]) -> Mutation:
 def cipher_suite_bytes(data: bytes, label: str) -> Mutation:
     """The ClientHello's cipher_suites vector with exactly this body (length recomputed)."""
     return hello_bytes(label, lambda parts: replace(parts, cipher_suites=data).encode())
+
+
+__all__ = ["add_ciphers", "cipher_suite_bytes", "ciphers", "extended_master_secret",
+           "extension", "groups", "hello_bytes", "key_shares", "legacy_version",
+           "omit_extension", "record_version", "supported_versions"]
