@@ -8,6 +8,7 @@ pytest_plugins = [
     "fixtures.identities",
     "fixtures.preflight",
     "fixtures.deviations",
+    "fixtures.deviation_drafts",
     "fixtures.conformance",
 ]
 

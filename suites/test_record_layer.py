@@ -29,10 +29,12 @@ from tlsconform.client.words import (
     record_version_of,
 )
 from tlsconform.crypto import suites as cs
-from tlsconform.scenario import Case, cases, each_version
+from tlsconform.scenario import Case, Need, cases, each_version
 from tlsconform.verdict.expect import (
+    aborts_cleanly,
     alert,
     completes,
+    completes_or_aborts,
     completes_or_refuses,
     completes_with,
     server_record_versions,
@@ -48,13 +50,14 @@ TLS12_GCM = [cs.ECDHE_RSA_AES128_GCM_SHA256, cs.ECDHE_RSA_AES256_GCM_SHA384,
              cs.ECDHE_ECDSA_AES128_GCM_SHA256, cs.ECDHE_ECDSA_AES256_GCM_SHA384]
 TLS12_CBC = [cs.ECDHE_RSA_AES128_CBC_SHA, cs.ECDHE_RSA_AES128_CBC_SHA256,
              cs.ECDHE_ECDSA_AES128_CBC_SHA, cs.ECDHE_ECDSA_AES128_CBC_SHA256]
+NEEDS_GCM = (Need("an AES-GCM suite", (ciphers(*TLS12_GCM),)),)
+NEEDS_CBC = (Need("an AES-CBC suite", (ciphers(*TLS12_CBC),)),)
 BAD_MAC = alert("bad_record_mac")
 OVERFLOW = alert("record_overflow")
 UNEXPECTED = alert("unexpected_message")
 # RFC 8446 5.1 and RFC 5246 6.2.1 forbid sending zero-length handshake and alert fragments
-# but say nothing of receiving one: a server may skip it or refuse it, with either alert.
-MALFORMED = alert("unexpected_message", "decode_error")
-TOLERATED_OR_REFUSED = completes_or_refuses("unexpected_message", "decode_error")
+# but say nothing of receiving one: a server may skip it, or refuse it with any alert.
+TOLERATED_OR_REFUSED = completes_or_aborts()
 
 
 def rows(name: str, rfc: dict | tuple, requirement: str, mutations: list, expect: object,
@@ -92,22 +95,23 @@ RECORD_LAYER = [
     # -- zero-length records ---------------------------------------------------------------
     *rows("zero-length-handshake-record-before-hello", FRAGMENTS,
           "implementations MUST NOT send zero-length fragments of handshake types; the RFC "
-          "sets no rule for receiving one: skipped, or refused with unexpected_message or "
-          "decode_error",
+          "sets no rule for receiving one: skipped, or refused with a fatal alert",
           [before_hello(raw_record(22, b""), "a zero-length handshake record")],
           TOLERATED_OR_REFUSED),
     *rows("zero-length-alert-record-before-hello", FRAGMENTS,
           "zero-length alert fragments MUST NOT be sent (RFC 5246 6.2.1; an alert is never "
           "fragmented, RFC 8446 5.1); the RFC sets no rule for receiving one: skipped, or "
-          "refused with unexpected_message or decode_error",
+          "refused with a fatal alert",
           [before_hello(raw_record(21, b""), "a zero-length alert record")],
           TOLERATED_OR_REFUSED),
     Case(id="tls12-zero-length-change-cipher-spec-record", version="tls12",
          rfc=("5246", "6.2.1"), topics=TOPIC,
-         requirement="zero-length ChangeCipherSpec fragments MUST NOT be sent: one in place "
-                     "of the ChangeCipherSpec is refused (unexpected_message or decode_error)",
+         requirement="zero-length ChangeCipherSpec fragments MUST NOT be sent; one in place "
+                     "of the ChangeCipherSpec leaves the handshake unable to complete, so the "
+                     "server aborts (the RFC names no alert: any fatal alert)",
          mutations=[instead_of("ChangeCipherSpec", raw_record(20, b""),
-                               "a zero-length ChangeCipherSpec record")], expect=MALFORMED),
+                               "a zero-length ChangeCipherSpec record")],
+         expect=aborts_cleanly()),
     Case(id="tls13-zero-length-change-cipher-spec-record", version="tls13",
          rfc=("8446", "5"), topics=TOPIC,
          requirement="a change_cipher_spec record whose value is not the single byte 0x01 "
@@ -174,7 +178,8 @@ RECORD_LAYER = [
                      "more than 2^14 + 2048 bytes",
          mutations=[ciphers(*TLS12_GCM),
                     after_handshake(application_data_of(MAX + 2048 - 24 + 1),
-                                    "a ciphertext of 2^14 + 2049 bytes")], expect=OVERFLOW),
+                                    "a ciphertext of 2^14 + 2049 bytes")], expect=OVERFLOW,
+         needs=NEEDS_GCM),
     # -- protection ---------------------------------------------------------------------------
     *rows("bad-authentication-tag", PROTECTION,
           "a Finished record whose authentication tag does not verify: bad_record_mac",
@@ -192,13 +197,14 @@ RECORD_LAYER = [
     Case(id="tls12-cbc-bad-padding", version="tls12", rfc=("5246", "7.2.2"), topics=TOPIC,
          requirement="a CBC record whose padding values are wrong MUST be answered with "
                      "bad_record_mac (not a distinct alert)",
-         mutations=[ciphers(*TLS12_CBC), cbc_padding("Finished", bad=True)], expect=BAD_MAC),
+         mutations=[ciphers(*TLS12_CBC), cbc_padding("Finished", bad=True)], expect=BAD_MAC,
+         needs=NEEDS_CBC),
     Case(id="tls12-cbc-long-padding-accepted", version="tls12", rfc=("5246", "6.2.3.2"),
          topics=TOPIC,
          requirement="CBC padding may be any length up to 255 bytes: a Finished with 64 "
                      "extra bytes of padding is accepted",
          mutations=[ciphers(*TLS12_CBC), cbc_padding("Finished", extra=64)],
-         expect=completes()),
+         expect=completes(), needs=NEEDS_CBC),
     # -- fragmentation, interleaving, coalescing -------------------------------------------------
     *rows("client-hello-in-eight-records", FRAGMENTS,
           "handshake messages MAY be fragmented across several records: a ClientHello in "
@@ -225,12 +231,13 @@ RECORD_LAYER = [
           "CertificateVerify and Finished (TLS 1.3) in one record are accepted",
           [coalesce("second")], completes(), client_auth=True, client_cert="valid"),
     # -- record versions ------------------------------------------------------------------------
-    *[Case(id=f"tls13-record-version-{version:04x}-ignored", version="tls13",
-           rfc=("8446", "5.1"), topics=TOPIC,
-           requirement=f"legacy_record_version is deprecated and MUST be ignored for all "
-                       f"purposes: a Finished record of version 0x{version:04x} is accepted",
-           mutations=[record_version_of("Finished", version)], expect=completes())
-      for version in (0x0301, 0x0302, 0x0304)],
+    *[Case(id=f"tls13-change-cipher-spec-record-version-{version:04x}-ignored",
+           version="tls13", rfc=("8446", "5.1"), topics=TOPIC,
+           requirement=f"legacy_record_version of a TLSPlaintext record is deprecated and MUST "
+                       f"be ignored for all purposes: the compatibility ChangeCipherSpec in a "
+                       f"record of version 0x{version:04x} is accepted",
+           mutations=[record_version_of("ChangeCipherSpec", version)], expect=completes())
+      for version in (0x0300, 0x0301, 0x0304)],
     Case(id="tls13-server-record-versions", version="tls13", rfc=("8446", "5.1"),
          topics=TOPIC,
          requirement="legacy_record_version MUST be set to 0x0303 for all records generated "

@@ -24,6 +24,15 @@ OFFERS: dict[str, Callable[[str | None], Offer]] = {"tls12": tls12, "tls13": tls
 
 
 @dataclass(frozen=True)
+class Need:
+    """A precondition a row cannot create by itself: the target must complete a plain
+    handshake under ``mutations`` (e.g. "a CBC suite"), else the row skips saying so."""
+
+    what: str
+    mutations: Sequence[Mutation] = ()
+
+
+@dataclass(frozen=True)
 class Case:
     """One conformance scenario.
 
@@ -42,6 +51,7 @@ class Case:
     client_auth: bool = False
     topics: tuple[str, ...] = ()
     requires: tuple[str, ...] = ()  # versions the target must support beyond ``version``
+    needs: tuple[Need, ...] = ()  # preconditions checked (once per target) before the row
     round_trips: int = 1  # requests after the handshake, each answered before the next
     closure: bool = False  # read to the end of the connection after the last reply
 

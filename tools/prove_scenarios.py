@@ -1,6 +1,6 @@
 """Run every scenario row against the fault server, once fault-free and once per fault.
 
-    python -m tools.prove_scenarios [--faults a,b] [--write suites/proofs.toml]
+    python -m tools.prove_scenarios [--faults a,b] [--cases GLOB] [--write suites/proofs.toml]
 
 Prints, per case, whether the fault-free server passes and which faults make it fail;
 ``--write`` drafts the proofs file (one proving fault per case, the observed text to
@@ -16,6 +16,7 @@ from contextlib import ExitStack
 
 from certs import PKI, ensure_pki
 from fixtures.catalogue import all_cases
+from fixtures.deviations import matches
 from fixtures.servers import ServerConfig, launch
 from fixtures.servers.faulty import FAULTS
 from tlsconform.client.identity import ClientIdentity
@@ -66,12 +67,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--faults", help="comma-separated fault names (default: all but "
                         "hang-after-bad-message, which costs a read bound per case)")
+    parser.add_argument("--cases", metavar="GLOBS", help="only cases whose test id matches "
+                        "one of these comma-separated globs (e.g. 'test_record_layer*')")
+    parser.add_argument("--prefer", metavar="FAULTS", default="",
+                        help="comma-separated faults to choose first, in order, when they "
+                             "break a case (default: the fault that breaks fewest cases)")
     parser.add_argument("--write", metavar="TOML", help="draft a proofs file here")
     args = parser.parse_args(argv)
     faults = args.faults.split(",") if args.faults else sorted(
         f for f in FAULTS if f != "hang-after-bad-message")
+    preferred = [f for f in args.prefer.split(",") if f]
     pki = ensure_pki()
-    cases = all_cases()
+    globs = args.cases.split(",") if args.cases else ["*"]
+    cases = [(func, case) for func, case in all_cases()
+             if any(matches(glob, f"{func}[{case.id}]") for glob in globs)]
     clean = {tid: (ok, msg) for tid, ok, msg in verdicts(pki, None, cases)}
     broken: dict[str, list[tuple[str, str]]] = {tid: [] for tid in clean}
     for fault in faults:
@@ -89,8 +98,11 @@ def main(argv: list[str] | None = None) -> int:
                  for f in faults}
         for tid, found in broken.items():
             if found and clean[tid][0]:
-                # The most specific fault proves most: the one that breaks fewest cases.
-                fault, msg = min(found, key=lambda fm: (reach[fm[0]], fm[0]))
+                # The most specific fault proves most: a preferred one, else the one that
+                # breaks fewest cases.
+                fault, msg = min(found, key=lambda fm: (
+                    preferred.index(fm[0]) if fm[0] in preferred else len(preferred),
+                    reach[fm[0]], fm[0]))
                 lines += ["[[proof]]", f'case = "{tid}"', f'fault = "{fault}"',
                           f'expect = "{expect_fragment(msg)}"', ""]
         with open(args.write, "w") as out:

@@ -120,6 +120,7 @@ class ClientDriver:
         self.session_hash: bytes | None = None
         self.client_finished = b""
         self.phases = [self.outcome.phase]  # the phase after each of our sends
+        self.initial_hello_sealed = False
 
     # -- the whole conversation ---------------------------------------------
     def run(self) -> Outcome:
@@ -144,6 +145,11 @@ class ClientDriver:
     def tls13(self) -> bool:
         return self.outcome.version == TLS13
 
+    @property
+    def speaks_tls13(self) -> bool:
+        """TLS 1.3 once negotiated; before that, whether the offer is a TLS 1.3 one."""
+        return self.tls13 if self.outcome.version is not None else self.offer.offers_tls13
+
     # -- transcript -------------------------------------------------------------
     def add_to_transcript(self, data: bytes) -> None:
         self.transcript += data
@@ -156,9 +162,12 @@ class ClientDriver:
         return hashlib.new(self.suite.hash, self.transcript).digest()
 
     def record_version(self, item: Outgoing) -> int:
-        if item.name == "ClientHello" and not self.retried:
+        """The initial ClientHello's record carries the offer's record version (0x0301 by
+        default); every later record 0x0303 (RFC 8446 5.1; RFC 5246 E.1 for TLS 1.2)."""
+        if item.name == "ClientHello" and not self.initial_hello_sealed:
+            self.initial_hello_sealed = True
             return self.offer.record_version
-        return TLS12  # RFC 8446 5.1; RFC 5246 E.1 for TLS 1.2
+        return TLS12
 
     # -- steps ----------------------------------------------------------------
     def send_hello(self, cookie: bytes | None = None) -> bool:

@@ -68,18 +68,24 @@ class Outcome:
         """The peer answered with close_notify instead of data or an error alert."""
         return self.alert is not None and self.alert.close_notify
 
-    def describe(self) -> str:
-        """One line: what the peer did and when."""
+    def essence(self) -> str:
+        """What the peer did, without when and without what followed (a close or a reset,
+        which depend on timing): what a known deviation records and must repeat."""
+        return self.describe(phase=False).split(", then ", 1)[0]
+
+    def describe(self, phase: bool = True) -> str:
+        """One line: what the peer did and (``phase``) after which of our messages."""
+        when = f" {self.phase}" if phase else ""
         if self.internal_error:
-            return f"internal error of the engine {self.phase}: {self.internal_error}"
+            return f"internal error of the engine{when}: {self.internal_error}"
         if self.violation:
-            return f"server broke a rule {self.phase}: {self.violation}"
+            return f"server broke a rule{when}: {self.violation}"
         if self.completed:
             return (f"server completed the handshake ({version_name(self.version)}, "
                     f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'})")
         if self.event is None:
-            return f"nothing observed {self.phase}"
-        text = f"{self.event.describe()} {self.phase}"
+            return f"nothing observed{when}"
+        text = f"{self.event.describe()}{when}"
         if isinstance(self.event, Alert) and self.after is not None:
             text += f", then {self.after.describe()}"
         if self.closed_cleanly:

@@ -9,10 +9,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from scapy.packet import Packet
+
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages.handshake import BY_NAME, frame
+from tlsconform.scapy.dissect import as_packet
 from tlsconform.wire.outgoing import (
     ALERT,
     APPLICATION_DATA,
@@ -185,6 +188,24 @@ def replace_message(name: str, build: Callable[[ClientDriver], object], label: s
                        lambda item, hs: [item.with_(build=lambda: build(hs), label=label)])
 
 
+def edit_message(name: str, edit: Callable[[Packet], Packet], label: str) -> Mutation:
+    """Edit ``name`` as a scapy packet: the message as the driver would send it is
+    dissected by scapy's class for it, ``edit`` changes fields (or returns a new packet),
+    and the result is sent as scapy encodes it (lengths recomputed unless set)."""
+
+    def apply(item: Outgoing, hs: ClientDriver) -> list[Outgoing]:
+        build = item.build
+
+        def edited() -> Packet:
+            msg = build()
+            raw = msg if isinstance(msg, bytes) else bytes(msg)
+            return edit(as_packet(raw, hs.speaks_tls13))
+
+        return [item.with_(build=edited, label=label)]
+
+    return MessageEdit(label, name, apply)
+
+
 def plaintext(name: str) -> Mutation:
     """Send a message in a plaintext record where it belongs in a protected one."""
     label = f"{_phrase(name)} in a plaintext record"
@@ -350,7 +371,8 @@ def unsolicited_certificate(identity: ClientIdentity | None = None) -> Mutation:
 __all__ = ["after_handshake", "after_hello", "alert", "application_data",
            "application_data_instead_of", "before_hello", "certificate", "change_cipher_spec",
            "client_hello", "client_key_exchange", "corrupt_record", "corrupt_signature",
-           "duplicate", "empty_certificate", "extend", "finished", "finished_message",
+           "duplicate", "edit_message", "empty_certificate", "extend", "finished",
+           "finished_message",
            "flip_bit", "flip_middle_bit", "fragment", "handshake", "in_flight", "instead_of",
            "key_update", "move", "omit", "plaintext", "replace_message", "send",
            "signature_scheme", "signature_scheme_not_offered", "truncate",
