@@ -3,6 +3,7 @@ bytes scapy cannot parse (from a scripted peer or a proxy that tampers with serv
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
@@ -313,3 +314,54 @@ def test_tls13_certificate_verify_is_checked(pki: PKI, server_cert: str,
     assert outcome.violation.startswith("server CertificateVerify signature does not verify")
     assert not any("Finished" in w.what for w in sent(hs))
     assert outcome.sent_alert == Alert(2, DECRYPT_ERROR, encrypted=True)
+
+
+# -- several round trips, then the end of the connection ----------------------------------------
+class EchoServer:
+    """A Python ssl server that echoes every record until the client closes: for requests
+    after the first one, which the HTTP targets do not answer."""
+
+    def __init__(self, pki: PKI) -> None:
+        import ssl
+        import threading
+
+        self.context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        self.context.load_cert_chain(pki.chain("server-rsa"), pki.key("server-rsa"))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.address = self.listener.getsockname()[:2]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        conn, _ = self.listener.accept()
+        conn.settimeout(TIMEOUT)
+        with self.context.wrap_socket(conn, server_side=True) as tls:
+            try:
+                while data := tls.recv(4096):
+                    tls.sendall(data)
+                tls.unwrap()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self.listener.close()
+        self.thread.join(TIMEOUT)
+
+
+@pytest.mark.parametrize("offer", [tls12, tls13], ids=["tls12", "tls13"])
+def test_several_round_trips_then_the_closure(pki: PKI, offer: OfferFactory) -> None:
+    from tlsconform.client.words import close_notify_after_reply
+
+    echo = EchoServer(pki)
+    try:
+        with Connection.connect(*echo.address, timeout=TIMEOUT) as conn:
+            hs = ClientDriver(conn, offer(), mutations=[close_notify_after_reply()],
+                              request=b"ping", round_trips=3, closure=True)
+            outcome = hs.run()
+    finally:
+        echo.close()
+    assert outcome.completed and outcome.replies == 3, outcome.describe()
+    assert [w.what for w in sent(hs)][-4:] == ["ApplicationData"] * 3 + [
+        "warning alert close_notify(0) after the reply"]
+    assert outcome.closure[0] == Alert(1, 0, encrypted=True)  # its answer to ours
+    assert isinstance(outcome.closure[-1], Closed | Reset)

@@ -285,6 +285,7 @@ class ClientDriver:
             if isinstance(event, ApplicationData):
                 self.outcome.completed = True
                 self.outcome.reply = event
+                self.outcome.replies += 1
                 return True
             return self.stop(event, alert=self.alert_for(event))
 

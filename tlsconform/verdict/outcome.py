@@ -52,7 +52,8 @@ class Outcome:
     server_random: bytes = b""
     server_certificates: list[bytes] = field(default_factory=list)  # DER, as sent
     server_signature_scheme: int | None = None  # of ServerKeyExchange / CertificateVerify
-    reply: Event | None = None  # the application data that answered the request
+    reply: Event | None = None  # the application data that answered the (last) request
+    replies: int = 0  # requests answered
     closure: list[Event] = field(default_factory=list)
     records: list[RecordInfo] = field(default_factory=list)
     sent_alert: Alert | None = None  # the alert our side sent when it stopped
