@@ -24,6 +24,10 @@ MARKERS = {
     "server_certificate": "the server's certificate chain",
     "handshake": "complete handshakes",
     "alerts": "alert rules: error alerts are fatal and followed by a close",
+    "state_machine": "messages out of place: before the hello, twice, skipped, of the other "
+                     "version or side",
+    "record_layer": "records: content types, sizes, protection, padding, fragmentation",
+    "alert_protocol": "alerts the client sends, and how the server ends a connection",
     "known_deviation": "a case the implementation under test is known to fail",
 }
 
