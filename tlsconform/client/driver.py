@@ -13,6 +13,7 @@ import hashlib
 import os
 import traceback
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
@@ -730,10 +731,10 @@ class ClientDriver:
 
     # -- ending -----------------------------------------------------------------
     def stop(self, event: Event | None, violation: str | None = None,
-             alert: int | None = None) -> bool:
+             alert: int | None = None) -> NoReturn:
         """Record why the conversation ended, send the alert a client owes for it, and
-        after the server's alert note what followed it. Raises ``Stop`` when called
-        from inside a message builder or handler, where returning cannot end the run."""
+        after the server's alert note what followed it; then end the run (``Stop``), from
+        wherever it is called: a step, a message handler or a message builder."""
         self.outcome.event = event
         self.outcome.violation = violation
         if event is not None:  # what the server answered, not what we sent after it arrived
@@ -742,9 +743,7 @@ class ClientDriver:
             self.send_alert(alert)
         if isinstance(event, Alert):
             self.outcome.after = self.conn.next_event()
-        if violation is not None:
-            raise Stop
-        return False
+        raise Stop
 
     @staticmethod
     def alert_for(event: Event) -> int | None:

@@ -52,7 +52,7 @@ BLOCK_KEY_LEN = {"aes128cbc": 16, "aes256cbc": 32, "3descbc": 24, "rc4": 16, "nu
 BLOCK_SIZE = {"aes128cbc": 16, "aes256cbc": 16, "3descbc": 8}
 MAC_LEN = {"md5": 16, "sha1": 20, "sha256": 32, "sha384": 48}
 IMPLEMENTED_CIPHERS = {"aes128gcm", "aes256gcm", "chacha20", "aes128ccm", "aes128ccm8",
-                       "aes128cbc", "aes256cbc", "3descbc"}
+                       "aes128cbc", "aes256cbc", "3descbc", "rc4", "null"}
 
 CIPHER_NAMES = {"aes128gcm": "AES_128_GCM", "aes256gcm": "AES_256_GCM",
                 "chacha20": "CHACHA20_POLY1305", "aes128ccm": "AES_128_CCM",
