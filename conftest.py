@@ -6,9 +6,11 @@ pytest_plugins = [
     "fixtures.options",
     "fixtures.targets",
     "fixtures.identities",
-    "fixtures.preflight",
     "fixtures.deviations",
+    "fixtures.preflight",
     "fixtures.deviation_drafts",
+    "fixtures.target_loss",
+    "fixtures.run_summary",
     "fixtures.conformance",
 ]
 

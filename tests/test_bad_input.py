@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from fixtures import exit_codes
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -59,18 +61,19 @@ def http_port() -> Iterator[int]:
         listener.close()
 
 
-def test_refused_port_stops_the_run_once(refused_port: int) -> None:
-    result = run_suite("--target", f"127.0.0.1:{refused_port}", "-n", "2")
-    assert result.returncode == 3
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_refused_port_stops_the_run_once(refused_port: int, workers: list[str]) -> None:
+    result = run_suite("--target", f"127.0.0.1:{refused_port}", *workers)
+    assert result.returncode == exit_codes.TARGET_UNUSABLE
     out = result.stdout + result.stderr
     assert f"target 127.0.0.1:{refused_port} cannot be reached: Connection refused" in out
-    assert out.count("cannot be reached") == 2  # pytest prints an Exit reason twice, once each
+    assert out.count("cannot be reached") == 1
     assert " passed" not in out and " failed" not in out
 
 
 def test_non_tls_service_is_named(http_port: int) -> None:
     result = run_suite("--target", f"127.0.0.1:{http_port}")
-    assert result.returncode == 3
+    assert result.returncode == exit_codes.TARGET_UNUSABLE
     assert f"target 127.0.0.1:{http_port} does not speak TLS: it answered 'HTTP/1.1 400" in (
         result.stdout + result.stderr)
 

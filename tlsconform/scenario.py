@@ -17,6 +17,7 @@ from tlsconform.client.mutation import Mutation
 from tlsconform.client.offer import Offer, tls12, tls13
 from tlsconform.target import Target
 from tlsconform.verdict.expect import Expectation, Verdict, completes
+from tlsconform.verdict.levels import ALERT_DEFAULT, AlertRule, Level, Result, result
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import DEFAULT_TIMEOUT, Connection
 
@@ -54,6 +55,19 @@ class Case:
     needs: tuple[Need, ...] = ()  # preconditions checked (once per target) before the row
     round_trips: int = 1  # requests after the handshake, each answered before the next
     closure: bool = False  # read to the end of the connection after the last reply
+    sentence: str = ""  # the RFC's own sentence that sets the row's level
+    level: Level = Level.MUST  # of the behaviour the row checks
+    alert_level: Level | None = None  # of the exact alert; None: ALERT_DEFAULT[version]
+
+    @property
+    def alert_rule(self) -> AlertRule:
+        """The level of the exact alert and the sentence it comes from."""
+        if self.alert_level is None:
+            return ALERT_DEFAULT[self.version]
+        return AlertRule(self.alert_level, f"RFC {self.rfc[0]} {self.rfc[1]}", self.sentence)
+
+    def result(self, verdict: Verdict) -> Result:
+        return result(verdict.grade.value, verdict.part, self.level, self.alert_rule.level)
 
     def param(self) -> object:
         marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version)]
@@ -82,14 +96,20 @@ def run_case(
     return outcome, case.expect.judge(outcome)
 
 
+PER_VERSION = ("rfc", "requirement", "sentence", "level", "alert_level", "expect", "mutations")
+
+
 def each_version(
     name: str, versions: Sequence[str] = ("tls12", "tls13"), **row: object
 ) -> list[Case]:
     """The same row for several versions, with IDs ``tls12-name`` and ``tls13-name``.
 
-    ``rfc`` may be a dict from version to clause, where each version has its own.
+    ``rfc``, ``requirement``, ``sentence``, ``level``, ``alert_level``, ``expect`` and
+    ``mutations`` may each be a dict from version to value, where the versions differ.
     """
-    rfc = row.pop("rfc")
+    def pick(key: str, value: object, version: str) -> object:
+        return value[version] if key in PER_VERSION and isinstance(value, dict) else value
+
     return [Case(id=f"{version}-{name}", version=version,
-                 rfc=rfc[version] if isinstance(rfc, dict) else rfc, **row)
+                 **{key: pick(key, value, version) for key, value in row.items()})
             for version in versions]

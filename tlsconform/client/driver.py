@@ -745,6 +745,12 @@ class ClientDriver:
             self.outcome.after = self.conn.next_event()
         raise Stop
 
+    def unmet(self, reason: str) -> NoReturn:
+        """The row's condition cannot be created against this target (a word found so):
+        the conversation ends, and the row skips saying why instead of grading it."""
+        self.outcome.unmet = reason
+        raise Stop
+
     @staticmethod
     def alert_for(event: Event) -> int | None:
         """The alert a client sends for what the server did instead of the next message."""

@@ -25,10 +25,14 @@ class Grade(Enum):
 
 @dataclass(frozen=True)
 class Verdict:
+    """``part`` is what a conceptual grade missed: "alert" (the exact alert: another one,
+    none, or not at the fatal level) or "close" (no close after the alert)."""
+
     grade: Grade
     expected: str
     observed: str
     why: str = ""
+    part: str = "alert"
 
     def passed(self, accept_conceptual: bool = False) -> bool:
         return self.grade is Grade.strict or (
@@ -106,7 +110,8 @@ class AlertThenClose(Expectation):
         if not alert.fatal:
             return Verdict(Grade.conceptual, self.text, observed, "the alert was not fatal")
         if not isinstance(outcome.after, (Closed, Reset)):
-            return Verdict(Grade.conceptual, self.text, observed, "did not close after the alert")
+            return Verdict(Grade.conceptual, self.text, observed, "did not close after the alert",
+                           part="close")
         return Verdict(Grade.strict, self.text, observed)
 
 
@@ -167,7 +172,7 @@ class CompletesOrRefuses(Expectation):
     def judge(self, outcome: Outcome) -> Verdict:
         judged = self.completes if outcome.completed else self.refuses
         verdict = judged.judge(outcome)
-        return Verdict(verdict.grade, self.text, verdict.observed, verdict.why)
+        return Verdict(verdict.grade, self.text, verdict.observed, verdict.why, verdict.part)
 
 
 class AbortsCleanly(Expectation):
@@ -420,7 +425,7 @@ class ClosesSilently(Expectation):
     def judge(self, outcome: Outcome) -> Verdict:
         verdict = ClosesWithoutAnswering().judge(outcome)
         if verdict.grade is not Grade.strict:
-            return Verdict(verdict.grade, self.text, verdict.observed, verdict.why)
+            return Verdict(verdict.grade, self.text, verdict.observed, verdict.why, verdict.part)
         if isinstance(outcome.event, Alert):
             return Verdict(Grade.conceptual, self.text, verdict.observed,
                            "answered our fatal alert with an alert of its own")
@@ -439,7 +444,7 @@ class CompletesOrAborts(Expectation):
         if outcome.completed:
             return Completes().judge(outcome)
         verdict = AbortsCleanly().judge(outcome)
-        return Verdict(verdict.grade, self.text, verdict.observed, verdict.why)
+        return Verdict(verdict.grade, self.text, verdict.observed, verdict.why, verdict.part)
 
 
 def closes_with_close_notify() -> Expectation:

@@ -58,6 +58,7 @@ class Outcome:
     records: list[RecordInfo] = field(default_factory=list)
     sent_alert: Alert | None = None  # the alert our side sent when it stopped
     internal_error: str | None = None
+    unmet: str | None = None  # a row's condition this target does not let us create
     notes: list[str] = field(default_factory=list)
 
     @property
