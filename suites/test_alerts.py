@@ -18,6 +18,16 @@ from tlsconform.scenario import cases, each_version
 from tlsconform.verdict.expect import aborts_cleanly
 
 RFC = {"tls12": ("5246", "7.2.2"), "tls13": ("8446", "6.2")}
+SENTENCE = {
+    "tls12": ("Whenever an implementation encounters a condition which is defined as a fatal "
+              "alert, it MUST send the appropriate alert prior to closing the connection. ... "
+              "Upon transmission or receipt of a fatal alert message, both parties "
+              "immediately close the connection."),
+    "tls13": ("Whenever an implementation encounters a fatal error condition, it SHOULD send "
+              "an appropriate fatal alert and MUST close the connection without sending or "
+              "receiving any additional data. (6: All the alerts listed in Section 6.2 MUST be "
+              "sent with AlertLevel=fatal.)"),
+}
 BAD_INPUTS = [
     ("no-common-cipher-suite", "a ClientHello with no cipher suite in common",
      [ciphers(0x0A0A, 0xFEFE)], {}),
@@ -37,6 +47,7 @@ ALERTS = [
     case
     for name, what, mutations, extra in BAD_INPUTS
     for case in each_version(f"{name}-aborts-cleanly", rfc=RFC, topics=("alerts",),
+                             sentence=SENTENCE,
                              requirement=f"{what}: a fatal error alert, then nothing more "
                                          "and a close",
                              mutations=mutations, expect=aborts_cleanly(), **extra)

@@ -29,6 +29,7 @@ from tlsconform.client.words import key_shares
 from tlsconform.scenario import OFFERS, Case, run_case
 from tlsconform.target import Target
 from tlsconform.verdict.expect import Grade
+from tlsconform.verdict.levels import Result
 from tlsconform.verdict.server_certificate import ServerChain, leaf_first, scheme_was_offered
 from tlsconform.wire.connection import Connection
 
@@ -51,8 +52,8 @@ FAULT_CASES = [
      "server completed the handshake (TLS 1.2"),
     ("skip-finished-check-tls13", row(FINISHED, "tls13-bitflip-middle-byte"),
      "server completed the handshake (TLS 1.3"),
-    ("finished-length-as-decrypt-error", row(FINISHED, "tls12-truncated-verify-data"),
-     "fatal alert decrypt_error(51)"),
+    ("finished-length-as-illegal-parameter", row(FINISHED, "tls12-truncated-verify-data"),
+     "fatal alert illegal_parameter(47)"),
     ("accept-expired-client-cert", row(CLIENT_AUTH, "tls13-expired-certificate"),
      "server completed the handshake"),
     ("accept-untrusted-client-cert", row(CLIENT_AUTH, "tls12-self-signed-certificate"),
@@ -213,10 +214,10 @@ def test_fault_makes_its_scenario_fail(servers: Servers, pki: PKI, fault: str, c
     target_without, target_with = (servers.target(f, case.client_auth) for f in (None, fault))
     _, clean = run_case(case, target_without, identity(pki, case.client_cert),
                         timeout=READ_BOUND)
-    assert clean.passed(), clean.message
+    assert case.result(clean) is Result.passed, clean.message
     _, faulty = run_case(case, target_with, identity(pki, case.client_cert),
                          timeout=READ_BOUND)
-    assert not faulty.passed()
+    assert case.result(faulty) is not Result.passed
     assert observed in faulty.message
 
 

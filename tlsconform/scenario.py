@@ -58,6 +58,7 @@ class Case:
     sentence: str = ""  # the RFC's own sentence that sets the row's level
     level: Level = Level.MUST  # of the behaviour the row checks
     alert_level: Level | None = None  # of the exact alert; None: ALERT_DEFAULT[version]
+    silent_level: Level | None = None  # of sending an alert at all; None: the same default
 
     @property
     def alert_rule(self) -> AlertRule:
@@ -66,8 +67,16 @@ class Case:
             return ALERT_DEFAULT[self.version]
         return AlertRule(self.alert_level, f"RFC {self.rfc[0]} {self.rfc[1]}", self.sentence)
 
+    @property
+    def silent_rule(self) -> AlertRule:
+        """The level of sending an alert at all (rather than only closing)."""
+        if self.silent_level is None:
+            return ALERT_DEFAULT[self.version]
+        return AlertRule(self.silent_level, f"RFC {self.rfc[0]} {self.rfc[1]}", self.sentence)
+
     def result(self, verdict: Verdict) -> Result:
-        return result(verdict.grade.value, verdict.part, self.level, self.alert_rule.level)
+        return result(verdict.grade.value, verdict.part, self.level, self.alert_rule.level,
+                      self.silent_rule.level)
 
     def param(self) -> object:
         marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version)]
@@ -96,7 +105,8 @@ def run_case(
     return outcome, case.expect.judge(outcome)
 
 
-PER_VERSION = ("rfc", "requirement", "sentence", "level", "alert_level", "expect", "mutations")
+PER_VERSION = ("rfc", "requirement", "sentence", "level", "alert_level", "silent_level",
+               "expect", "mutations")
 
 
 def each_version(
@@ -104,8 +114,7 @@ def each_version(
 ) -> list[Case]:
     """The same row for several versions, with IDs ``tls12-name`` and ``tls13-name``.
 
-    ``rfc``, ``requirement``, ``sentence``, ``level``, ``alert_level``, ``expect`` and
-    ``mutations`` may each be a dict from version to value, where the versions differ.
+    Any of ``PER_VERSION`` may be a dict from version to value, where the versions differ.
     """
     def pick(key: str, value: object, version: str) -> object:
         return value[version] if key in PER_VERSION and isinstance(value, dict) else value

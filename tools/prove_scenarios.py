@@ -22,6 +22,7 @@ from fixtures.servers.faulty import FAULTS
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case
 from tlsconform.target import Target
+from tlsconform.verdict.levels import Result
 from tlsconform.wire.connection import TargetError
 
 TIMEOUT = 1.0
@@ -52,7 +53,7 @@ def verdicts(pki: PKI, fault: str | None, cases: list[tuple[str, Case]]) -> Iter
             except TargetError as exc:
                 yield test_id, False, f"cannot connect: {exc}"
                 continue
-            yield test_id, verdict.passed(), verdict.message
+            yield test_id, case.result(verdict) is Result.passed, verdict.message
 
 
 def expect_fragment(message: str) -> str:

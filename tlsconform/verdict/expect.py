@@ -25,8 +25,9 @@ class Grade(Enum):
 
 @dataclass(frozen=True)
 class Verdict:
-    """``part`` is what a conceptual grade missed: "alert" (the exact alert: another one,
-    none, or not at the fatal level) or "close" (no close after the alert)."""
+    """``part`` is what a conceptual grade missed: "alert" (another description than the
+    one expected), "silent" (no error alert at all), "level" (the alert was not fatal) or
+    "close" (no close after the alert); ``verdict.levels`` says what each weighs."""
 
     grade: Grade
     expected: str
@@ -63,10 +64,10 @@ class Expectation:
             return Verdict(Grade.fail, self.text, outcome.describe(), aborted)
         if outcome.alert is None:
             return Verdict(Grade.conceptual, self.text, outcome.describe(),
-                           "closed without an alert")
+                           "closed without an alert", part="silent")
         if outcome.closed_cleanly:
             return Verdict(Grade.conceptual, self.text, outcome.describe(),
-                           "closed with close_notify, not an error alert")
+                           "closed with close_notify, not an error alert", part="silent")
         return None
 
 
@@ -104,11 +105,12 @@ class AlertThenClose(Expectation):
             return early
         alert = outcome.alert
         assert alert is not None
+        if not alert.fatal:  # checked first: a MUST whatever the alert (RFC 8446 6)
+            return Verdict(Grade.conceptual, self.text, observed, "the alert was not fatal",
+                           part="level")
         if alert.description not in self.allowed:
             return Verdict(Grade.conceptual, self.text, observed,
                            f"aborted with {alert_name(alert.description)}")
-        if not alert.fatal:
-            return Verdict(Grade.conceptual, self.text, observed, "the alert was not fatal")
         if not isinstance(outcome.after, (Closed, Reset)):
             return Verdict(Grade.conceptual, self.text, observed, "did not close after the alert",
                            part="close")
@@ -197,7 +199,8 @@ class AbortsCleanly(Expectation):
         assert alert is not None
         if alert.description == AlertDescription.user_canceled:
             return Verdict(Grade.conceptual, self.text, observed,
-                           "user_canceled is a closure alert, not an error alert")
+                           "user_canceled is a closure alert, not an error alert",
+                           part="silent")
         if not alert.fatal:
             return Verdict(Grade.fail, self.text, observed,
                            f"error alert {alert_name(alert.description)} sent at level "
@@ -385,7 +388,7 @@ class AnswersCloseNotify(Expectation):
                                "answering it and closing")
             if isinstance(event, Closed | Reset):
                 return Verdict(Grade.conceptual, self.text, observed,
-                               "closed without close_notify")
+                               "closed without close_notify", part="silent")
             if isinstance(event, Timeout):
                 return Verdict(Grade.fail, self.text, observed,
                                "no close_notify within the read bound")
@@ -438,12 +441,12 @@ class CompletesOrAborts(Expectation):
     to terminate the connection"). Strict: either; conceptual: a close without an alert;
     fail: silence or a broken rule."""
 
-    text = "a completed handshake, or a fatal alert then close"
+    def __init__(self, check: Check | None = None) -> None:
+        self.completes = CompletesWith(check) if check else Completes()
+        self.text = f"{self.completes.text}, or a fatal alert then close"
 
     def judge(self, outcome: Outcome) -> Verdict:
-        if outcome.completed:
-            return Completes().judge(outcome)
-        verdict = AbortsCleanly().judge(outcome)
+        verdict = (self.completes if outcome.completed else AbortsCleanly()).judge(outcome)
         return Verdict(verdict.grade, self.text, verdict.observed, verdict.why, verdict.part)
 
 
@@ -464,8 +467,8 @@ def closes_silently() -> Expectation:
     return ClosesSilently()
 
 
-def completes_or_aborts() -> Expectation:
-    return CompletesOrAborts()
+def completes_or_aborts(check: Check | None = None) -> Expectation:
+    return CompletesOrAborts(check)
 
 
 def server_record_versions(version: int) -> Check:

@@ -2,12 +2,18 @@
 asks for the behaviour and for the exact alert.
 
 A row's ``level`` is that of the behaviour it checks (abort, complete, close with
-close_notify ...); its ``alert_level`` that of the exact alert. Unless a row's own sentence
-says otherwise, the alert is a MUST in TLS 1.2 and a SHOULD in TLS 1.3 (``ALERT_DEFAULT``).
+close_notify ...); ``alert_level`` that of the exact alert when another one came;
+``silent_level`` that of sending an alert at all when the server only closed. Unless a row
+says otherwise (``ALERT_DEFAULT``): in TLS 1.2 both are MUSTs (RFC 5246 7.2.2: "MUST send
+the appropriate alert"); in TLS 1.3 both are SHOULDs (RFC 8446 6.2: "SHOULD send an
+appropriate fatal alert"), except that "abort the handshake with an X alert" makes X a
+MUST "if it sends any alert": such rows set ``alert_level`` MUST.
 
 - strict: passed;
-- conceptual (the behaviour was right, the alert was not): by ``alert_level``; a server
-  that did not close after its alert broke RFC 8446 6.2's MUST close, which fails;
+- conceptual: the behaviour was right but the verdict's ``part`` was not: "alert" (another
+  description) by ``alert_level``, "silent" (no error alert) by ``silent_level``, "close"
+  (no close after the alert, RFC 8446 6.2 MUST close) and "level" (an error alert below
+  fatal, RFC 8446 6 and RFC 5246 7.2.2: always fatal) fail;
 - fail (the behaviour was wrong): by ``level``.
 
 A MUST that is broken fails; a SHOULD is advisory (``--strict`` makes it fail); a MAY
@@ -53,10 +59,15 @@ ALERT_DEFAULT = {
 BY_LEVEL = {Level.MUST: Result.failed, Level.SHOULD: Result.advisory, Level.MAY: Result.passed}
 
 
-def result(grade: str, part: str, level: Level, alert_level: Level) -> Result:
+def result(grade: str, part: str, level: Level, alert_level: Level, silent_level: Level
+           ) -> Result:
     """The row's result for a verdict's grade and, when conceptual, the part it missed."""
     if grade == "strict":
         return Result.passed
     if grade == "conceptual":
-        return Result.failed if part == "close" else BY_LEVEL[alert_level]
+        if part == "alert":
+            return BY_LEVEL[alert_level]
+        if part == "silent":
+            return BY_LEVEL[silent_level]
+        return Result.failed
     return BY_LEVEL[level]
