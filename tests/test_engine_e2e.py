@@ -365,3 +365,16 @@ def test_several_round_trips_then_the_closure(pki: PKI, offer: OfferFactory) -> 
         "warning alert close_notify(0) after the reply"]
     assert outcome.closure[0] == Alert(1, 0, encrypted=True)  # its answer to ours
     assert isinstance(outcome.closure[-1], Closed | Reset)
+
+
+def test_a_key_that_cannot_sign_the_rows_scheme_is_an_unmet_condition(
+        auth_server: LocalServer, pki: PKI) -> None:
+    """An RSA client key (a user's --client-cert) for a row that signs with ECDSA: the row
+    cannot create its condition, which is neither an engine error nor the server's fault."""
+    from tlsconform.client.words import signature_scheme_not_offered
+
+    rsa_identity = ClientIdentity(pki.cert("client-valid-rsa"), pki.key("client-valid-rsa"))
+    outcome, _ = run(auth_server.address, tls12(), [signature_scheme_not_offered(0x0203)],
+                     identity=rsa_identity)
+    assert outcome.internal_error is None
+    assert outcome.unmet is not None and "ecdsa_sha1" in outcome.unmet

@@ -26,7 +26,14 @@ from tlsconform.crypto import prf
 from tlsconform.crypto.certificates import CertificateError, public_key
 from tlsconform.crypto.groups import KeyExchangeError, KeyShare, group_name
 from tlsconform.crypto.schedule import KeySchedule
-from tlsconform.crypto.signatures import scheme_name, sign, tls13_signed_content, verify
+from tlsconform.crypto.signatures import (
+    SCHEMES,
+    key_suits,
+    scheme_name,
+    sign,
+    tls13_signed_content,
+    verify,
+)
 from tlsconform.crypto.suites import SUITES, Suite, suite_name
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages import extensions as ext
@@ -649,6 +656,10 @@ class ClientDriver:
             content = tls13_signed_content("client", self.transcript_hash())
         else:
             content = self.transcript
+        problem = key_suits(SCHEMES[scheme], self.identity.key) if scheme in SCHEMES else \
+            f"unknown signature scheme 0x{scheme:04x}"
+        if problem:  # e.g. a user's RSA --client-cert for a row that signs with ECDSA
+            self.unmet(f"the client key cannot sign this row's CertificateVerify: {problem}")
         return sign(scheme, self.identity.key, content)
 
     def client_key_exchange(self) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
 
@@ -16,5 +17,5 @@ class CertificateError(ValueError):
 def public_key(der: bytes) -> PublicKeyTypes:
     try:
         return x509.load_der_x509_certificate(der).public_key()
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # e.g. an unknown key OID
         raise CertificateError(f"the certificate does not parse: {exc}") from exc
