@@ -63,8 +63,15 @@ def test_hello_bytes_round_trip() -> None:
     parts = parse_client_hello(raw)
     assert parts.encode() == raw
     assert len(parts.session_id) == 32
-    odd = parts.encode(cipher_len=len(parts.cipher_suites) + 1)
+    parts.skew["cipher_suites"] = 1
+    odd = parts.encode()
     assert odd != raw and len(odd) == len(raw)
+    assert int.from_bytes(odd[4 + 35 + 32:4 + 35 + 32 + 2], "big") == len(parts.cipher_suites) + 1
+    parts.skew.clear()
+    parts.extension_skew[43] = -1
+    parts.trailing = b"\x00"
+    bent = parse_client_hello(parts.encode())
+    assert len(parts.encode()) == len(raw) + 1 and bent.extensions != parts.extensions
     assert isinstance(TLSClientHello(raw), TLSClientHello)
 
 

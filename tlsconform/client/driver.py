@@ -17,11 +17,12 @@ from typing import NoReturn
 
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from tlsconform.client import hello
+from tlsconform.client import hello, server_extensions
 from tlsconform.client import offer as offers
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.mutation import Mutation
 from tlsconform.client.offer import Offer
+from tlsconform.client.sent_hello import SentHello
 from tlsconform.crypto import prf
 from tlsconform.crypto.certificates import CertificateError, public_key
 from tlsconform.crypto.groups import KeyExchangeError, KeyShare, group_name
@@ -129,6 +130,8 @@ class ClientDriver:
         self.client_finished = b""
         self.phases = [self.outcome.phase]  # the phase after each of our sends
         self.initial_hello_sealed = False
+        self.sent_hello = SentHello()  # the last ClientHello as it went over the wire
+        self.etm = False
 
     # -- the whole conversation ---------------------------------------------
     def run(self) -> Outcome:
@@ -161,6 +164,8 @@ class ClientDriver:
     # -- transcript -------------------------------------------------------------
     def add_to_transcript(self, data: bytes) -> None:
         self.transcript += data
+        if data[:1] == b"\x01":
+            self.sent_hello = SentHello.of(data)
         if data[:1] == CKE_TYPE and self.session_hash is None and self.suite is not None:
             # RFC 7627 4: the session hash covers the messages up to ClientKeyExchange.
             self.session_hash = self.transcript_hash()
@@ -315,7 +320,12 @@ class ClientDriver:
     # -- server messages --------------------------------------------------------
     def on_hello_retry_request(self, msg: sm.ServerHello, event: HandshakeMessage) -> bool:
         self.last_server = "HelloRetryRequest"
+        if self.retried:
+            self.stop(event, violation="a second HelloRetryRequest in one connection (RFC 8446 "
+                                       "4.1.4: the client MUST abort)",
+                      alert=AD.unexpected_message)
         self.retried = True
+        self.check_extensions("HelloRetryRequest", msg, event, tls13=True)
         if msg.cipher not in self.offer.ciphers or SUITES.get(msg.cipher) is None \
                 or not SUITES[msg.cipher].tls13:
             self.stop(event, violation=f"HelloRetryRequest selected {suite_name(msg.cipher)}, "
@@ -355,6 +365,8 @@ class ClientDriver:
         self.server["HelloRetryRequest"] = msg
         if group is not None:
             self.offer = self.offer.with_(key_shares=[group])
+        for mutation in self.mutations:  # words that change the second ClientHello
+            self.offer = mutation.retry_offer(self.offer)
         self.send_hello(cookie=cookie)
         return False
 
@@ -372,6 +384,7 @@ class ClientDriver:
         problem = self.server_hello_problem(msg, version)
         if problem:
             return self.stop(event, violation=problem, alert=AD.illegal_parameter)
+        self.check_extensions("ServerHello", msg, event, tls13=version == TLS13)
         retry = self.server.get("HelloRetryRequest")
         if retry is not None and retry.cipher != msg.cipher:
             return self.stop(event, violation="ServerHello selected another suite than the "
@@ -386,6 +399,7 @@ class ClientDriver:
         self.conn.context = sm.Context(tls13=self.tls13, kex=suite.kex)
         if not self.tls13:
             self.ems = msg.ext(ext.EXTENDED_MASTER_SECRET) is not None
+            self.etm = msg.ext(ext.ENCRYPT_THEN_MAC) is not None
             return False
         self.conn.tls13 = True
         try:
@@ -396,10 +410,19 @@ class ClientDriver:
             group, public = ext.read_key_share_server(body)
         except DecodeError as exc:
             return self.stop(event, violation=f"malformed key_share: {exc}", alert=AD.decode_error)
-        if group not in self.shares or group not in self.sent_shares:
+        sent = self.sent_hello.key_shares if self.sent_hello.parsed else {
+            g: self.shares[g].public for g in self.sent_shares if g in self.shares}
+        if group not in sent:
             return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
                                               "for which the client sent no share "
                                               "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
+        if group not in self.shares or sent[group] != self.shares[group].public:
+            return self.stop(event, violation=f"ServerHello accepts the client's "
+                                              f"{group_name(group)} share, which this row made "
+                                              f"invalid ({len(sent[group])} bytes: "
+                                              f"{sent[group][:16].hex()}): a server MUST "
+                                              "validate the peer's share (RFC 8446 4.2.8.2, "
+                                              "7.4.2)", alert=AD.illegal_parameter)
         try:
             shared = self.shares[group].shared(public)
         except KeyExchangeError as exc:
@@ -412,6 +435,19 @@ class ClientDriver:
         self.conn.read = self.tls13_protection(s_hs)
         self.conn.write = self.tls13_protection(c_hs)
         return False
+
+    def check_extensions(self, message: str, msg: object, event: HandshakeMessage,
+                         tls13: bool | None = None) -> None:
+        """Stop on the first rule the extensions of a server message break."""
+        sent = self.sent_hello
+        offered = set(sent.extensions) if sent.parsed else set(
+            code for code, _ in offers.extensions(self.offer, []))
+        found = server_extensions.problem(
+            message, getattr(msg, "extensions", []), offered,
+            self.tls13 if tls13 is None else tls13, sent.extensions,
+            cipher=getattr(msg, "cipher", None) or self.outcome.cipher)
+        if found is not None:
+            self.stop(event, violation=found.rule, alert=found.alert)
 
     def server_hello_problem(self, msg: sm.ServerHello, version: int) -> str | None:
         """RFC 8446 4.1.3 / RFC 5246 7.4.1.3 rules a client checks in every ServerHello."""
@@ -452,6 +488,7 @@ class ClientDriver:
                                 ) -> bool:
         self.last_server = "EncryptedExtensions"
         self.server["EncryptedExtensions"] = msg
+        self.check_extensions("EncryptedExtensions", msg, event)
         self.add_to_transcript(event.message.raw)
         return False
 
@@ -459,6 +496,9 @@ class ClientDriver:
         self.last_server = "Certificate"
         self.server["Certificate"] = msg
         self.outcome.server_certificates = msg.ders
+        if self.tls13:
+            for entry in msg.entries:
+                self.check_extensions("Certificate", entry, event)
         if not msg.entries:
             return self.stop(event, violation="empty Certificate list: the server must send "
                                               "its certificate (RFC 8446 4.4.2.4, RFC 5246 "
@@ -592,7 +632,7 @@ class ClientDriver:
             assert self.suite is not None and self.client_random is not None
             block = prf.key_block(self.suite_hash(), self.master(), self.client_random,
                                   self.outcome.server_random, key_block_length(self.suite))
-            self.pending = tls12_protections(self.suite, block)
+            self.pending = tls12_protections(self.suite, block, encrypt_then_mac=self.etm)
         return self.pending
 
     def activate_write(self) -> None:

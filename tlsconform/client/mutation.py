@@ -1,5 +1,6 @@
-"""The interface every mutation word implements, and the three shapes words take: an edit
-of the offer, of every message of a name, or of a whole flight."""
+"""The interface every mutation word implements, and the shapes words take: an edit of the
+offer (of the first ClientHello, or of the one after a HelloRetryRequest), of every message
+of a name, or of a whole flight."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ class Mutation:
     def offer(self, offer: Offer) -> Offer:
         return offer
 
+    def retry_offer(self, offer: Offer) -> Offer:
+        """The offer of the ClientHello that answers a HelloRetryRequest (its key_shares
+        already set to the group the server asked for)."""
+        return offer
+
     def flight(self, stage: str, flight: Flight, hs: ClientDriver) -> Flight:
         return flight
 
@@ -39,6 +45,17 @@ class OfferEdit(Mutation):
     edit: Callable[[Offer], Offer]
 
     def offer(self, offer: Offer) -> Offer:
+        return self.edit(offer)
+
+
+@dataclass(repr=False)
+class RetryEdit(Mutation):
+    """Change the second ClientHello only: what RFC 8446 4.1.2 says must stay the same."""
+
+    label: str
+    edit: Callable[[Offer], Offer]
+
+    def retry_offer(self, offer: Offer) -> Offer:
         return self.edit(offer)
 
 
