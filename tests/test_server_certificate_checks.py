@@ -63,8 +63,9 @@ def test_min_days_left_and_unoffered_scheme(pki: PKI) -> None:
     chain = chain_from(pki, "server-rsa", tls13)
     assert "fewer than the 400 required" in sc.enough_days_left(
         sc.ServerChain(**{**chain.__dict__, "min_days_left": 400}))
+    other = 0x0804 if chain.scheme == 0x0403 else 0x0403  # not the one it signed with
     assert "did not offer" in sc.scheme_was_offered(
-        sc.ServerChain(**{**chain.__dict__, "offered_schemes": (0x0403,)}))
+        sc.ServerChain(**{**chain.__dict__, "offered_schemes": (other,)}))
 
 
 def test_reversed_chain_is_not_leaf_first(pki: PKI) -> None:

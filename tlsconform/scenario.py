@@ -16,7 +16,7 @@ from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.mutation import Mutation
 from tlsconform.client.offer import Offer, tls12, tls13
 from tlsconform.target import Target
-from tlsconform.verdict.expect import Expectation, Verdict, completes
+from tlsconform.verdict.expect import Check, Expectation, Verdict, completes
 from tlsconform.verdict.levels import ALERT_DEFAULT, AlertRule, Level, Result, result
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import DEFAULT_TIMEOUT, Connection
@@ -27,10 +27,12 @@ OFFERS: dict[str, Callable[[str | None], Offer]] = {"tls12": tls12, "tls13": tls
 @dataclass(frozen=True)
 class Need:
     """A precondition a row cannot create by itself: the target must complete a plain
-    handshake under ``mutations`` (e.g. "a CBC suite"), else the row skips saying so."""
+    handshake under ``mutations`` (e.g. "a CBC suite"), and satisfy ``check`` in it (e.g.
+    "answers ALPN"), else the row skips saying so."""
 
     what: str
     mutations: Sequence[Mutation] = ()
+    check: Check | None = None  # what the completed probe must also show (an answer)
 
 
 @dataclass(frozen=True)

@@ -531,6 +531,7 @@ class ClientDriver:
         self.last_server = "ServerKeyExchange"
         self.server["ServerKeyExchange"] = msg
         self.outcome.server_signature_scheme = msg.scheme
+        self.outcome.dh_prime = msg.dh_p or None
         assert self.client_random is not None
         signed = self.client_random + self.outcome.server_random + msg.params
         problem = verify(msg.scheme or 0, self.server_key(), msg.signature, signed)  # type: ignore[arg-type]

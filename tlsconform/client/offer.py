@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from tlsconform.crypto.groups import group_code
 from tlsconform.crypto.suites import TLS12_SUITES, TLS13_SUITES
 from tlsconform.messages import extensions as ext
-from tlsconform.messages.codec import u8, vec8, vec16
+from tlsconform.messages.codec import u8, u16, vec8, vec16
 from tlsconform.messages.extensions import Extension
 
 TLS10, TLS11, TLS12, TLS13 = 0x0301, 0x0302, 0x0303, 0x0304
@@ -58,6 +58,13 @@ class Offer:
     compression: bytes = b"\x00"
     extra_extensions: list[RawExtension] = field(default_factory=list)
     omit_extensions: frozenset[int] = frozenset()
+    alpn: tuple[bytes, ...] = ()  # RFC 7301 protocol names, in preference order
+    max_fragment_length: int | None = None  # RFC 6066 4 code: 1 (2^9) .. 4 (2^12)
+    record_size_limit: int | None = None  # RFC 8449
+    encrypt_then_mac: bool = False  # RFC 7366
+    status_request: bool = False  # RFC 6066 8, OCSP
+    signature_algorithms_cert: tuple[int, ...] = ()  # RFC 8446 4.2.3
+    padding: int | None = None  # RFC 7685: this many zero bytes
 
     def with_(self, **changes: object) -> Offer:
         return replace(self, **changes)
@@ -119,9 +126,24 @@ def extensions(offer: Offer, shares: list[tuple[int, bytes]],
         exts.append((ext.EXTENDED_MASTER_SECRET, b""))
     if offer.renegotiation_info:
         exts.append((ext.RENEGOTIATION_INFO, vec8(b"")))
+    if offer.alpn:
+        exts.append((ext.ALPN, ext.alpn(list(offer.alpn))))
+    if offer.max_fragment_length is not None:
+        exts.append((ext.MAX_FRAGMENT_LENGTH, u8(offer.max_fragment_length)))
+    if offer.record_size_limit is not None:
+        exts.append((ext.RECORD_SIZE_LIMIT, u16(offer.record_size_limit)))
+    if offer.encrypt_then_mac:
+        exts.append((ext.ENCRYPT_THEN_MAC, b""))
+    if offer.status_request:  # ocsp(1), no responder ids, no request extensions
+        exts.append((ext.STATUS_REQUEST, u8(1) + vec16(b"") + vec16(b"")))
+    if offer.signature_algorithms_cert:
+        exts.append((ext.SIGNATURE_ALGORITHMS_CERT,
+                     ext.u16s(list(offer.signature_algorithms_cert))))
     if offer.offers_tls13:
         exts.append((ext.KEY_SHARE, ext.key_share_client(shares)))
         if cookie is not None:
             exts.append((ext.COOKIE, vec16(cookie)))
+    if offer.padding is not None:
+        exts.append((ext.PADDING, bytes(offer.padding)))
     kept = [(code, body) for code, body in exts if code not in offer.omit_extensions]
     return kept + [(raw.type, raw.data) for raw in offer.extra_extensions]

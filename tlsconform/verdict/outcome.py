@@ -52,6 +52,7 @@ class Outcome:
     server_random: bytes = b""
     server_certificates: list[bytes] = field(default_factory=list)  # DER, as sent
     server_signature_scheme: int | None = None  # of ServerKeyExchange / CertificateVerify
+    dh_prime: int | None = None  # a TLS 1.2 DHE ServerKeyExchange's p
     reply: Event | None = None  # the application data that answered the (last) request
     replies: int = 0  # requests answered
     closure: list[Event] = field(default_factory=list)
@@ -72,7 +73,10 @@ class Outcome:
 
     def essence(self) -> str:
         """What the peer did, without when and without what followed (a close or a reset,
-        which depend on timing): what a known deviation records and must repeat."""
+        which depend on timing), and for a completed handshake without the suite (which
+        depends on the server's certificates): what a known deviation records."""
+        if self.completed:
+            return f"server completed the handshake ({version_name(self.version)}"
         return self.describe(phase=False).split(", then ", 1)[0]
 
     def describe(self, phase: bool = True) -> str:
