@@ -366,7 +366,7 @@ class ClientDriver:
         if group is not None:
             self.offer = self.offer.with_(key_shares=[group])
         for mutation in self.mutations:  # words that change the second ClientHello
-            self.offer = mutation.retry_offer(self.offer)
+            self.offer = mutation.retry_offer(self.offer, msg)
         self.send_hello(cookie=cookie)
         return False
 
@@ -412,6 +412,12 @@ class ClientDriver:
             return self.stop(event, violation=f"malformed key_share: {exc}", alert=AD.decode_error)
         sent = self.sent_hello.key_shares if self.sent_hello.parsed else {
             g: self.shares[g].public for g in self.sent_shares if g in self.shares}
+        retry = self.server.get("HelloRetryRequest")
+        asked = retry.ext(ext.KEY_SHARE) if isinstance(retry, sm.ServerHello) else None
+        if asked is not None and ext.read_key_share_retry(asked) != group:
+            return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
+                                              "not the group the HelloRetryRequest selected "
+                                              "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
         if group not in sent:
             return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
                                               "for which the client sent no share "
@@ -459,6 +465,9 @@ class ClientDriver:
             return (f"selected cipher suite 0x{msg.cipher:04x}, which does not belong to "
                     f"{version_name(version)} (RFC 8446 4.1.3, B.4)")
         if msg.compression != 0:
+            if msg.compression in self.offer.compression and version != TLS13:
+                return f"selected compression method {msg.compression} (RFC 9325 3.3: TLS " \
+                       "1.2 implementations SHOULD NOT support compression)"
             return f"selected compression method {msg.compression}, which the client did " \
                    "not offer (RFC 8446 4.1.3)"
         if version == TLS13:
@@ -512,6 +521,11 @@ class ClientDriver:
 
     def on_certificate_status(self, msg: sm.CertificateStatus, event: HandshakeMessage) -> bool:
         self.last_server = "CertificateStatus"
+        hello_msg = self.server.get("ServerHello")
+        if not isinstance(hello_msg, sm.ServerHello) or hello_msg.ext(ext.STATUS_REQUEST) is None:
+            return self.stop(event, violation="CertificateStatus without status_request in the "
+                                              "ServerHello (RFC 6066 8: the server MUST NOT send "
+                                              "it)", alert=AD.unexpected_message)
         self.server["CertificateStatus"] = msg
         self.add_to_transcript(event.message.raw)
         return False

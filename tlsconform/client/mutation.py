@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tlsconform.client.offer import Offer
+from tlsconform.messages.server_messages import ServerHello
 from tlsconform.wire.outgoing import Flight, Outgoing
 
 if TYPE_CHECKING:
@@ -27,9 +28,9 @@ class Mutation:
     def offer(self, offer: Offer) -> Offer:
         return offer
 
-    def retry_offer(self, offer: Offer) -> Offer:
-        """The offer of the ClientHello that answers a HelloRetryRequest (its key_shares
-        already set to the group the server asked for)."""
+    def retry_offer(self, offer: Offer, retry: ServerHello) -> Offer:
+        """The offer of the ClientHello that answers ``retry`` (a HelloRetryRequest), its
+        key_shares already set to the group the server asked for."""
         return offer
 
     def flight(self, stage: str, flight: Flight, hs: ClientDriver) -> Flight:
@@ -53,10 +54,10 @@ class RetryEdit(Mutation):
     """Change the second ClientHello only: what RFC 8446 4.1.2 says must stay the same."""
 
     label: str
-    edit: Callable[[Offer], Offer]
+    edit: Callable[[Offer, ServerHello], Offer]
 
-    def retry_offer(self, offer: Offer) -> Offer:
-        return self.edit(offer)
+    def retry_offer(self, offer: Offer, retry: ServerHello) -> Offer:
+        return self.edit(offer, retry)
 
 
 @dataclass(repr=False)

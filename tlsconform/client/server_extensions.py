@@ -112,6 +112,10 @@ def _value_problem(message: str, code: int, body: bytes, request: bytes | None,
             if len(names) != 1:
                 return Problem(f"{message} ALPN names {len(names)} protocols, not exactly "
                                "one (RFC 7301 3.1)", AD.illegal_parameter)
+            if is_grease(int.from_bytes(names[0], "big")) and len(names[0]) == 2:
+                return Problem(f"{message} ALPN selects the GREASE identifier {names[0]!r} "
+                               "(RFC 8701 3.2: servers MUST NOT negotiate GREASE values)",
+                               AD.illegal_parameter)
             if names[0] not in offered:
                 return Problem(f"{message} ALPN selects {names[0]!r}, which the client did "
                                "not offer (RFC 7301 3.1)", AD.illegal_parameter)

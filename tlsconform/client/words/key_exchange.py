@@ -18,10 +18,12 @@ from tlsconform.client.mutation import Mutation, RetryEdit
 from tlsconform.client.offer import Offer
 from tlsconform.client.words.hello import hello_parts
 from tlsconform.client.words.messages import replace_message
+from tlsconform.crypto.groups import GROUPS as KNOWN
 from tlsconform.crypto.groups import group_code, group_name
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages import extensions as ext
 from tlsconform.messages.codec import Reader, u16, vec16
+from tlsconform.messages.server_messages import ServerHello
 
 Entries = list[tuple[int, bytes]]
 
@@ -79,24 +81,44 @@ def client_key_exchange_value(value: bytes, what: str) -> Mutation:
     return replace_message("ClientKeyExchange", build, f"ClientKeyExchange with {what}")
 
 
-def retry_offer(label: str, edit: Callable[[Offer], Offer]) -> Mutation:
-    """Change only the ClientHello that answers a HelloRetryRequest."""
+def client_key_exchange_dh_value(value: bytes, what: str) -> Mutation:
+    """A TLS 1.2 DHE ClientKeyExchange carrying exactly this dh_Yc."""
+
+    def build(hs: object) -> bytes:
+        hs.client_key_exchange()  # type: ignore[attr-defined]
+        return cm.client_key_exchange_dhe(value)
+
+    return replace_message("ClientKeyExchange", build, f"ClientKeyExchange with {what}")
+
+
+def retry_offer(label: str, edit: Callable[[Offer, ServerHello], Offer]) -> Mutation:
+    """Change only the ClientHello that answers a HelloRetryRequest (``edit`` also sees
+    the HelloRetryRequest)."""
     return RetryEdit(f"second ClientHello: {label}", edit)
 
 
-def retry_ciphers(*codes: int) -> Mutation:
-    return retry_offer(f"ciphers={[hex(c) for c in codes]}",
-                       lambda o: o.with_(ciphers=list(codes)))
+def retry_without_selected_suite() -> Mutation:
+    """The second ClientHello drops the suite the HelloRetryRequest selected."""
+    return retry_offer("without the suite the HelloRetryRequest selected", lambda o, hrr: o.with_(
+        ciphers=[c for c in o.ciphers if c != hrr.cipher]))
 
 
 def retry_key_shares(*groups: str | int) -> Mutation:
-    """The second ClientHello's shares; none repeats the first hello's (empty) key_share."""
-    return retry_offer(f"key_shares={list(groups)}", lambda o: o.with_(key_shares=list(groups)))
+    """The second ClientHello's shares (none: the first hello's empty key_share again)."""
+    return retry_offer(f"key_shares={list(groups)}",
+                       lambda o, hrr: o.with_(key_shares=list(groups)))
 
 
-def retry_without_cookie() -> Mutation:
-    return retry_offer("no cookie", lambda o: o.with_(
-        omit_extensions=o.omit_extensions | {ext.COOKIE}))
+def retry_share_for_another_group() -> Mutation:
+    """A share for an offered group other than the one the HelloRetryRequest asked for."""
+
+    def edit(offer: Offer, hrr: ServerHello) -> Offer:
+        body = hrr.ext(ext.KEY_SHARE)
+        asked = ext.read_key_share_retry(body) if body is not None else None
+        other = [g for g in offer.group_codes if g != asked and group_code(g) in KNOWN]
+        return offer.with_(key_shares=other[:1])
+
+    return retry_offer("a share for another group than the one asked for", edit)
 
 
 def p256_point(kind: str) -> bytes:
@@ -124,6 +146,7 @@ X25519_LOW_ORDER = {
 RFC 7748 6.1)."""
 
 
-__all__ = ["X25519_LOW_ORDER", "client_key_exchange_value", "extra_key_share",
-           "key_share_entries", "key_share_value", "p256_point", "retry_ciphers",
-           "retry_key_shares", "retry_offer", "retry_without_cookie", "reversed_key_shares"]
+__all__ = ["X25519_LOW_ORDER", "client_key_exchange_dh_value", "client_key_exchange_value",
+           "extra_key_share", "key_share_entries", "key_share_value", "p256_point",
+           "retry_key_shares", "retry_offer", "retry_share_for_another_group",
+           "retry_without_selected_suite", "reversed_key_shares"]
