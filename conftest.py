@@ -30,6 +30,14 @@ MARKERS = {
                      "version or side",
     "record_layer": "records: content types, sizes, protection, padding, fragmentation",
     "alert_protocol": "alerts the client sends, and how the server ends a connection",
+    "client_hello": "the ClientHello's structure: lengths, trailing bytes, compression, "
+                    "duplicate, unknown and many extensions",
+    "key_share": "supported_groups and key_share: invalid shares, HelloRetryRequest, no "
+                 "common group",
+    "extensions": "signature_algorithms, the RFC 8446 9.2 rules, server_name, ALPN, EMS, "
+                  "renegotiation_info, ETM, fragment and record limits, padding, OCSP, GREASE, "
+                  "and what the server answers",
+    "key_exchange": "ECDHE-ECDSA, FFDHE and static RSA key exchange",
     "known_deviation": "a case the implementation under test is known to fail",
 }
 

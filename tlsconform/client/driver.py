@@ -36,6 +36,9 @@ from tlsconform.crypto.signatures import (
     verify,
 )
 from tlsconform.crypto.suites import SUITES, Suite, suite_name
+from tlsconform.crypto.suites import (
+    TLS_EMPTY_RENEGOTIATION_INFO_SCSV as EMPTY_RENEGOTIATION_INFO_SCSV,
+)
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages import extensions as ext
 from tlsconform.messages import server_messages as sm
@@ -448,6 +451,8 @@ class ClientDriver:
         sent = self.sent_hello
         offered = set(sent.extensions) if sent.parsed else set(
             code for code, _ in offers.extensions(self.offer, []))
+        if EMPTY_RENEGOTIATION_INFO_SCSV in (sent.ciphers or self.offer.ciphers):
+            offered.add(ext.RENEGOTIATION_INFO)  # RFC 5746 3.6: the SCSV asks for it too
         found = server_extensions.problem(
             message, getattr(msg, "extensions", []), offered,
             self.tls13 if tls13 is None else tls13, sent.extensions,

@@ -17,12 +17,14 @@ from tlsconform.messages.codec import DecodeError, Reader
 @dataclass
 class SentHello:
     """``extensions``: type -> body (the first of duplicates); ``key_shares``: group ->
-    public value as sent (the first entry of a group); ``parsed``: False when the bytes do
-    not parse (the row broke them), and the rest is empty."""
+    public value as sent (the first entry of a group); ``ciphers``: the suites as sent;
+    ``parsed``: False when the bytes do not parse (the row broke them), and the rest is
+    empty."""
 
     extensions: dict[int, bytes] = field(default_factory=dict)
     key_shares: dict[int, bytes] = field(default_factory=dict)
     parsed: bool = False
+    ciphers: list[int] = field(default_factory=list)
 
     @classmethod
     def of(cls, message: bytes) -> SentHello:
@@ -43,4 +45,6 @@ class SentHello:
                     shares.setdefault(group, entries.vec16("key_exchange"))
             except DecodeError:
                 pass
-        return cls(extensions, shares, True)
+        suites = parts.cipher_suites
+        ciphers = [int.from_bytes(suites[i:i + 2], "big") for i in range(0, len(suites) - 1, 2)]
+        return cls(extensions, shares, True, ciphers)

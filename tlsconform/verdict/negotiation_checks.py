@@ -70,10 +70,14 @@ def empty_body(body: bytes) -> str | None:
     return f"its body has {len(body)} bytes, not none" if body else None
 
 
-def records_within(code: int, limit_of: Callable[[bytes], int], what: str) -> Check:
+def records_within(code: int, limit_of: Callable[[bytes], int], what: str,
+                   inner: bool = False) -> Check:
     """When the server answers extension ``code``, none of its later records holds more
     than the limit its answer sets (RFC 6066 4, RFC 8449 4); when it does not answer,
-    nothing is asked of its records (both extensions are optional for a server)."""
+    nothing is asked of its records (both extensions are optional for a server).
+
+    ``inner``: in TLS 1.3 the limit counts the whole TLSInnerPlaintext (content type and
+    padding too, RFC 8449 4); otherwise the content."""
 
     def problem(outcome: Outcome) -> str | None:
         body = _answer(outcome, code)
@@ -81,7 +85,7 @@ def records_within(code: int, limit_of: Callable[[bytes], int], what: str) -> Ch
             return None
         limit = limit_of(body)
         for record in outcome.records:
-            if outcome.version == 0x0304:
+            if outcome.version == 0x0304 and inner:
                 if not record.protected:
                     continue
                 size, shown = record.length - TLS13_TAG, "inner plaintext"

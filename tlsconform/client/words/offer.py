@@ -40,6 +40,12 @@ def supported_versions(*versions: int) -> Mutation:
                      lambda o: o.with_(supported_versions=value))
 
 
+def compression(methods: bytes) -> Mutation:
+    """The compression_methods vector exactly as given (TLS 1.3 allows only [null])."""
+    return OfferEdit(f"compression_methods={methods.hex()}",
+                     lambda o: o.with_(compression=methods))
+
+
 def extension(ext_type: int, data: bytes) -> Mutation:
     """Append an extension with exactly these bytes (unknown, malformed or duplicated)."""
     raw = RawExtension(ext_type, data)
@@ -80,6 +86,6 @@ def cipher_suite_bytes(data: bytes, label: str) -> Mutation:
     return hello_bytes(label, lambda parts: replace(parts, cipher_suites=data).encode())
 
 
-__all__ = ["add_ciphers", "cipher_suite_bytes", "ciphers", "extended_master_secret",
+__all__ = ["add_ciphers", "cipher_suite_bytes", "ciphers", "compression", "extended_master_secret",
            "extension", "groups", "hello_bytes", "key_shares", "legacy_version",
            "omit_extension", "record_version", "supported_versions"]
