@@ -154,6 +154,8 @@ CLIENT_HELLO = [
                                            "tls13": ("8446", "4.2")},
           topics=TOPIC, sentence=DUPLICATE,
           level={"tls12": Level.SHOULD, "tls13": Level.MUST},
+          alert_level={"tls12": Level.SHOULD, "tls13": None},
+          silent_level={"tls12": Level.SHOULD, "tls13": None},
           requirement={
               "tls12": f"{ext.NAMES[code]} twice: the rule is the sender's, and RFC 5246 "
                        "names nothing for the receiver; refusing it (illegal_parameter, or "

@@ -428,7 +428,7 @@ RECORD_LIMITS = [
                   mutations=[record_size_limit(64)],
                   expect=completes_with(records_within(ext.RECORD_SIZE_LIMIT,
                                                        lambda body: 64, "record_size_limit",
-                                                       inner=True))),
+                                                       protected_only=True))),
     *each_version("record-size-limit-and-max-fragment-length", rfc=("8449", "5"),
                   topics=TOPIC, needs=(RSL_NEED,),
                   sentence=("A server that supports the \"record_size_limit\" extension MUST "

@@ -16,7 +16,7 @@ from fixtures import proofs
 from fixtures.catalogue import all_cases, all_test_ids
 from fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.scenario import Case, run_case
+from tlsconform.scenario import Case, run_case, unmet_need
 from tlsconform.target import Target
 from tlsconform.verdict.levels import Result
 
@@ -84,6 +84,9 @@ def test_no_stale_proofs() -> None:
 def test_scenario_fails_under_its_fault(case: Case, proof: proofs.Proof,
                                         faulty: FaultyServers) -> None:
     target = faulty.target(proof.fault, case.client_auth)
+    for need in case.needs:  # a row that would skip under its fault proves nothing
+        unmet = unmet_need(need, case, target, identity(faulty.pki, case), READ_BOUND)
+        assert unmet is None, f"{proof.fault} does not meet {need.what}: {unmet}"
     _, verdict = run_case(case, target, identity(faulty.pki, case), timeout=READ_BOUND)
     # Failed where the row's level is a MUST; advisory where it is only a SHOULD.
     assert case.result(verdict) is not Result.passed, verdict.message

@@ -107,6 +107,19 @@ def run_case(
     return outcome, case.expect.judge(outcome)
 
 
+def unmet_need(need: Need, case: Case, target: Target,
+               identity: ClientIdentity | None = None,
+               timeout: float = DEFAULT_TIMEOUT) -> str | None:
+    """Why ``target`` does not meet ``need`` for ``case`` (a plain handshake of the case's
+    version under the need's words must complete and pass its check), or None."""
+    probe = Case(id=f"{case.version}-probe", rfc=("8446", "2"), version=case.version,
+                 requirement=f"precondition: {need.what}", mutations=need.mutations)
+    outcome, _ = run_case(probe, target, identity if case.client_auth else None, timeout)
+    if not outcome.completed:
+        return outcome.describe()
+    return need.check.problem(outcome) if need.check is not None else None
+
+
 PER_VERSION = ("rfc", "requirement", "sentence", "level", "alert_level", "silent_level",
                "expect", "mutations")
 

@@ -20,7 +20,7 @@ from fixtures.deviations import matches
 from fixtures.servers import ServerConfig, launch
 from fixtures.servers.faulty import FAULTS
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.scenario import Case, run_case
+from tlsconform.scenario import Case, run_case, unmet_need
 from tlsconform.target import Target
 from tlsconform.verdict.levels import Result
 from tlsconform.wire.connection import TargetError
@@ -48,8 +48,14 @@ def verdicts(pki: PKI, fault: str | None, cases: list[tuple[str, Case]]) -> Iter
         for func, case in cases:
             test_id = f"{func}[{case.id}]"
             try:
-                _, verdict = run_case(case, targets[case.client_auth], identity(pki, case),
-                                      timeout=TIMEOUT)
+                target, ident = targets[case.client_auth], identity(pki, case)
+                unmet = next((f"precondition unmet: {need.what}: {why}" for need in case.needs
+                              if (why := unmet_need(need, case, target, ident, TIMEOUT))),
+                             None)
+                if unmet is not None:  # a skip, which proves nothing either way
+                    yield test_id, True, unmet
+                    continue
+                _, verdict = run_case(case, target, ident, timeout=TIMEOUT)
             except TargetError as exc:
                 yield test_id, False, f"cannot connect: {exc}"
                 continue

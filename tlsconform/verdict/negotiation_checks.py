@@ -71,13 +71,14 @@ def empty_body(body: bytes) -> str | None:
 
 
 def records_within(code: int, limit_of: Callable[[bytes], int], what: str,
-                   inner: bool = False) -> Check:
-    """When the server answers extension ``code``, none of its later records holds more
-    than the limit its answer sets (RFC 6066 4, RFC 8449 4); when it does not answer,
-    nothing is asked of its records (both extensions are optional for a server).
+                   protected_only: bool = False) -> Check:
+    """When the server answers extension ``code``, none of its records holds more than the
+    limit its answer sets; when it does not answer, nothing is asked of its records (both
+    extensions are optional for a server).
 
-    ``inner``: in TLS 1.3 the limit counts the whole TLSInnerPlaintext (content type and
-    padding too, RFC 8449 4); otherwise the content."""
+    max_fragment_length (RFC 6066 4) bounds every record's plaintext, handshake records
+    too. record_size_limit (RFC 8449 4, ``protected_only``) bounds protected records only,
+    and in TLS 1.3 counts the whole TLSInnerPlaintext (content type and padding too)."""
 
     def problem(outcome: Outcome) -> str | None:
         body = _answer(outcome, code)
@@ -85,14 +86,14 @@ def records_within(code: int, limit_of: Callable[[bytes], int], what: str,
             return None
         limit = limit_of(body)
         for record in outcome.records:
-            if outcome.version == 0x0304 and inner:
-                if not record.protected:
-                    continue
+            if protected_only and not record.protected:
+                continue
+            if outcome.version == 0x0304 and protected_only:
                 size, shown = record.length - TLS13_TAG, "inner plaintext"
-            else:
-                if record.plaintext_length is None:
-                    continue
+            elif record.plaintext_length is not None:
                 size, shown = record.plaintext_length, "plaintext"
+            else:
+                continue
             if size > limit:
                 return (f"a server record of type {record.inner_type or record.content_type} "
                         f"holds {size} bytes of {shown}, above the {limit} its {what} sets")
