@@ -95,7 +95,7 @@ ALPN_NEED = Need("ALPN (it selects http/1.1 when offered)", [alpn(b"http/1.1")],
                  check=answered(ext.ALPN))
 MFL_NEED = Need("max_fragment_length (it accepts 2^9)", [max_fragment_length(1)],
                 check=answered(ext.MAX_FRAGMENT_LENGTH))
-RSL_NEED = Need("record_size_limit (it answers one)", [record_size_limit(256)],
+RSL_NEED = Need("record_size_limit (it answers 512)", [record_size_limit(512)],
                 check=answered(ext.RECORD_SIZE_LIMIT))
 CBC_NEED = Need("a CBC suite", [ciphers(*cs.TLS12_ECDHE_RSA[3:], *cs.TLS12_ECDHE_ECDSA[3:])])
 GREASE_RULE = ("When processing a ClientHello, servers MUST NOT treat GREASE values "
@@ -108,10 +108,6 @@ PSK_MODES_DHE = psk_key_exchange_modes(1)  # psk_dhe_ke
 
 def _mfl_limit(body: bytes) -> int:
     return 1 << (8 + body[0]) if body and 1 <= body[0] <= 4 else 1 << 14
-
-
-def _rsl_limit(body: bytes) -> int:
-    return int.from_bytes(body[:2], "big")
 
 
 def _empty_renegotiated_connection(body: bytes) -> str | None:
@@ -422,12 +418,12 @@ RECORD_LIMITS = [
                             "endpoint MUST NOT generate a protected record with plaintext "
                             "that is larger than the RecordSizeLimit value it receives from "
                             "its peer."),
-                  requirement="record_size_limit 64: if the server answers it, none of its "
-                              "protected records holds more than 64 bytes of plaintext (in "
+                  requirement="record_size_limit 512: if the server answers it, none of its "
+                              "protected records holds more than 512 bytes of plaintext (in "
                               "TLS 1.3 with the content type and padding)",
-                  mutations=[record_size_limit(64)],
+                  mutations=[record_size_limit(512)],
                   expect=completes_with(records_within(ext.RECORD_SIZE_LIMIT,
-                                                       lambda body: 64, "record_size_limit",
+                                                       lambda body: 512, "record_size_limit",
                                                        protected_only=True))),
     *each_version("record-size-limit-and-max-fragment-length", rfc=("8449", "5"),
                   topics=TOPIC, needs=(RSL_NEED,),
@@ -436,7 +432,7 @@ RECORD_LIMITS = [
                             "both extensions appear."),
                   requirement="both record_size_limit and max_fragment_length: the server "
                               "answers record_size_limit and ignores max_fragment_length",
-                  mutations=[record_size_limit(256), max_fragment_length(1)],
+                  mutations=[record_size_limit(512), max_fragment_length(1)],
                   expect=completes_with(not_answered(ext.MAX_FRAGMENT_LENGTH))),
 ]
 

@@ -12,7 +12,7 @@ names no alert: illegal_parameter and handshake_failure are accepted there.
 from tlsconform.client.words import (
     X25519_LOW_ORDER,
     client_key_exchange_value,
-    extra_key_share,
+    duplicate_key_share,
     groups,
     key_share_value,
     key_shares,
@@ -80,9 +80,9 @@ KEY_SHARE = [
          expect=completes_or_refuses("illegal_parameter")),
     Case(id="tls13-two-key-shares-for-one-group", version="tls13", rfc=("8446", "4.2.8"),
          topics=TOPIC, sentence=SERVERS_MAY_CHECK, **NAMED,
-         requirement="two x25519 shares: the server MAY refuse them (then with "
-                     "illegal_parameter) or go on with the first",
-         mutations=[extra_key_share("x25519", _share("x25519"), "(a second one)")],
+         requirement="two x25519 entries (the same share twice): the server MAY refuse them "
+                     "(then with illegal_parameter) or go on",
+         mutations=[groups("x25519"), key_shares("x25519"), duplicate_key_share("x25519")],
          expect=completes_or_refuses("illegal_parameter")),
     Case(id="tls13-key-shares-out-of-order", version="tls13", rfc=("8446", "4.2.8"),
          topics=TOPIC, **NAMED,

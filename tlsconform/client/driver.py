@@ -469,12 +469,15 @@ class ClientDriver:
         if suite is not None and (version == TLS13) != suite.tls13:
             return (f"selected cipher suite 0x{msg.cipher:04x}, which does not belong to "
                     f"{version_name(version)} (RFC 8446 4.1.3, B.4)")
+        if msg.compression not in self.offer.compression:
+            return f"selected compression method {msg.compression}, which the client did " \
+                   "not offer (RFC 5246 7.4.1.3, RFC 8446 4.1.3)"
         if msg.compression != 0:
-            if msg.compression in self.offer.compression and version != TLS13:
+            if version != TLS13:
                 return f"selected compression method {msg.compression} (RFC 9325 3.3: TLS " \
                        "1.2 implementations SHOULD NOT support compression)"
-            return f"selected compression method {msg.compression}, which the client did " \
-                   "not offer (RFC 8446 4.1.3)"
+            return f"TLS 1.3 ServerHello with compression method {msg.compression} (RFC 8446 " \
+                   "4.1.3: legacy_compression_method MUST be 0)"
         if version == TLS13:
             if not self.offer.offers_tls13:
                 return "negotiated TLS 1.3, which the client did not offer"

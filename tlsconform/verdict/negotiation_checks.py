@@ -77,15 +77,16 @@ def records_within(code: int, limit_of: Callable[[bytes], int], what: str,
     extensions are optional for a server).
 
     max_fragment_length (RFC 6066 4) bounds every record's plaintext, handshake records
-    too. record_size_limit (RFC 8449 4, ``protected_only``) bounds protected records only,
-    and in TLS 1.3 counts the whole TLSInnerPlaintext (content type and padding too)."""
+    too, from the record after the one that carried the ServerHello (which accepted the
+    limit). record_size_limit (RFC 8449 4, ``protected_only``) bounds protected records
+    only, and in TLS 1.3 counts the whole TLSInnerPlaintext (content type and padding)."""
 
     def problem(outcome: Outcome) -> str | None:
         body = _answer(outcome, code)
         if body is None:
             return None
         limit = limit_of(body)
-        for record in outcome.records:
+        for record in outcome.records[1:]:
             if protected_only and not record.protected:
                 continue
             if outcome.version == 0x0304 and protected_only:

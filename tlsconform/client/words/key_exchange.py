@@ -66,6 +66,14 @@ def extra_key_share(group: str | int, value: bytes, what: str) -> Mutation:
                              lambda entries: [*entries, (code, value)])
 
 
+def duplicate_key_share(group: str | int) -> Mutation:
+    """The share of ``group`` sent twice, the same value (so that whichever entry a server
+    takes, the client holds its key)."""
+    code = group_code(group)
+    return key_share_entries(f"{group_name(code)} share twice", lambda entries: [
+        *entries, *[(g, kx) for g, kx in entries if g == code]])
+
+
 def reversed_key_shares() -> Mutation:
     """The entries in the reverse of supported_groups' order (RFC 8446 4.2.8)."""
     return key_share_entries("key shares in reverse order", lambda entries: entries[::-1])
@@ -147,6 +155,6 @@ RFC 7748 6.1)."""
 
 
 __all__ = ["X25519_LOW_ORDER", "client_key_exchange_dh_value", "client_key_exchange_value",
-           "extra_key_share", "key_share_entries", "key_share_value", "p256_point",
-           "retry_key_shares", "retry_offer", "retry_share_for_another_group",
+           "duplicate_key_share", "extra_key_share", "key_share_entries", "key_share_value",
+           "p256_point", "retry_key_shares", "retry_offer", "retry_share_for_another_group",
            "retry_without_selected_suite", "reversed_key_shares"]
