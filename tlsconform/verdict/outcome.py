@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from tlsconform.crypto.suites import suite_name
 from tlsconform.messages.extensions import Extension
 from tlsconform.wire.connection import RecordInfo
-from tlsconform.wire.events import Alert, Event
+from tlsconform.wire.events import Alert, Event, Unparsed
 
 VERSION_NAMES = {0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2",
                  0x0304: "TLS 1.3"}
@@ -77,6 +77,8 @@ class Outcome:
         depends on the server's certificates): what a known deviation records."""
         if self.completed:
             return f"server completed the handshake ({version_name(self.version)}"
+        if isinstance(self.event, Unparsed) and not self.violation and not self.internal_error:
+            return self.event.essence()
         return self.describe(phase=False).split(", then ", 1)[0]
 
     def describe(self, phase: bool = True) -> str:

@@ -105,6 +105,10 @@ class Unparsed(Event):
         more = "..." if len(self.data) > 32 else ""
         return f"unparseable data ({self.reason}): {shown}{more}"
 
+    def essence(self) -> str:
+        """The description without the bytes, which may be random (a server random)."""
+        return f"unparseable data ({self.reason})"
+
 
 @dataclass(frozen=True)
 class Malformed(Unparsed):
@@ -117,6 +121,9 @@ class Malformed(Unparsed):
         shown = self.data[:32].hex()
         more = "..." if len(self.data) > 32 else ""
         return f"malformed {self.name} ({self.reason}): {shown}{more}"
+
+    def essence(self) -> str:
+        return f"malformed {self.name} ({self.reason})"
 
 
 TERMINAL = (Closed, Reset, Timeout)
