@@ -12,7 +12,7 @@ from certs import PKI, ensure_pki
 from fixtures.servers import LocalServer, ServerConfig, launch
 from tests.scripted_server import ScriptedServers, close, record, send
 from tests.tamper_proxy import TamperProxy, flip_last_byte_of
-from tlsconform.client import driver as driver_module
+from tlsconform.client import server_flight as server_flight_module
 from tlsconform.client.driver import HTTP_GET, ClientDriver
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.mutation import MessageEdit, Mutation
@@ -306,8 +306,8 @@ def test_tls13_certificate_verify_is_checked(pki: PKI, server_cert: str,
     with launch("embedded", pki, ServerConfig(server_cert=server_cert)) as server:
         outcome, _ = run(server.address, tls13())
         assert_completed(outcome, TLS13)
-        signed = driver_module.tls13_signed_content
-        monkeypatch.setattr(driver_module, "tls13_signed_content",
+        signed = server_flight_module.tls13_signed_content
+        monkeypatch.setattr(server_flight_module, "tls13_signed_content",
                             lambda side, digest: signed(side, bytes(len(digest))))
         outcome, hs = run(server.address, tls13())
     assert outcome.violation is not None

@@ -1,0 +1,337 @@
+"""What the client checks in each message of the server's first flight, and what it
+takes from it: one handler per message, part of ``ClientDriver``.
+
+A handler records the message, checks the rules a client checks (RFC 8446 4, RFC 5246
+7.4, and the extension rules of ``server_extensions``), and stops the conversation with the
+server's fault and the alert a client owes; it returns True when the flight is over.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from tlsconform.client import offer as offers
+from tlsconform.client import server_extensions
+from tlsconform.crypto.certificates import CertificateError, public_key
+from tlsconform.crypto.groups import KeyExchangeError, group_name
+from tlsconform.crypto.schedule import KeySchedule
+from tlsconform.crypto.signatures import (
+    scheme_name,
+    tls13_signed_content,
+    verify,
+)
+from tlsconform.crypto.suites import SUITES, suite_name
+from tlsconform.crypto.suites import (
+    TLS_EMPTY_RENEGOTIATION_INFO_SCSV as EMPTY_RENEGOTIATION_INFO_SCSV,
+)
+from tlsconform.messages import extensions as ext
+from tlsconform.messages import server_messages as sm
+from tlsconform.messages.alerts import AlertDescription as AD
+from tlsconform.messages.codec import DecodeError
+from tlsconform.messages.handshake import MESSAGE_HASH, frame
+from tlsconform.verdict.outcome import version_name
+from tlsconform.wire.events import HandshakeMessage
+
+TLS12, TLS13 = offers.TLS12, offers.TLS13
+DOWNGRADE_SENTINEL = b"DOWNGRD"  # RFC 8446 4.1.3, followed by 0x01 (TLS 1.2) or 0x00
+
+
+class ServerFlight:
+    """The server's first flight, message by message (a part of ``ClientDriver``)."""
+
+    def on_hello_retry_request(self, msg: sm.ServerHello, event: HandshakeMessage) -> bool:
+        self.last_server = "HelloRetryRequest"
+        if self.retried:
+            self.stop(event, violation="a second HelloRetryRequest in one connection (RFC 8446 "
+                                       "4.1.4: the client MUST abort)",
+                      alert=AD.unexpected_message)
+        self.retried = True
+        self.check_extensions("HelloRetryRequest", msg, event, tls13=True)
+        if msg.cipher not in self.offer.ciphers or SUITES.get(msg.cipher) is None \
+                or not SUITES[msg.cipher].tls13:
+            self.stop(event, violation=f"HelloRetryRequest selected {suite_name(msg.cipher)}, "
+                                       "which the client did not offer as a TLS 1.3 suite "
+                                       "(RFC 8446 4.1.4)", alert=AD.illegal_parameter)
+        self.suite = SUITES[msg.cipher]
+        self.outcome.version = TLS13
+        group, cookie = None, None
+        try:
+            if msg.version != TLS13:
+                self.stop(event, violation=f"HelloRetryRequest selected "
+                                           f"{version_name(msg.version)}, not TLS 1.3",
+                          alert=AD.illegal_parameter)
+            body = msg.ext(ext.KEY_SHARE)
+            group = ext.read_key_share_retry(body) if body is not None else None
+            body = msg.ext(ext.COOKIE)
+            cookie = ext.read_cookie(body) if body is not None else None
+        except DecodeError as exc:
+            self.stop(event, violation=f"malformed HelloRetryRequest: {exc}",
+                      alert=AD.decode_error)
+        if group is not None:
+            if group not in self.offer.group_codes:
+                self.stop(event, violation=f"HelloRetryRequest selects {group_name(group)}, "
+                                           "which supported_groups did not offer "
+                                           "(RFC 8446 4.1.4)", alert=AD.illegal_parameter)
+            if group in self.sent_shares:
+                self.stop(event, violation=f"HelloRetryRequest selects {group_name(group)}, for "
+                                           "which the ClientHello already had a share "
+                                           "(RFC 8446 4.1.4)", alert=AD.illegal_parameter)
+        elif cookie is None:
+            self.stop(event, violation="HelloRetryRequest would not change the ClientHello: "
+                                       "no key_share and no cookie (RFC 8446 4.1.4)",
+                      alert=AD.illegal_parameter)
+        # RFC 8446 4.4.1: the first ClientHello is replaced by its hash.
+        first = hashlib.new(self.suite.hash, self.transcript).digest()
+        self.transcript = frame(MESSAGE_HASH, first) + event.message.raw
+        self.server["HelloRetryRequest"] = msg
+        if group is not None:
+            self.offer = self.offer.with_(key_shares=[group])
+        for mutation in self.mutations:  # words that change the second ClientHello
+            self.offer = mutation.retry_offer(self.offer, msg)
+        self.send_hello(cookie=cookie)
+        return False
+
+    def on_server_hello(self, msg: sm.ServerHello, event: HandshakeMessage) -> bool:
+        self.last_server = "ServerHello"
+        self.server["ServerHello"] = msg
+        try:
+            version = msg.version
+        except DecodeError as exc:
+            return self.stop(event, violation=f"malformed supported_versions: {exc}",
+                             alert=AD.decode_error)
+        self.outcome.version = version
+        self.outcome.cipher = msg.cipher
+        self.outcome.server_random = msg.random
+        problem = self.server_hello_problem(msg, version)
+        if problem:
+            return self.stop(event, violation=problem, alert=AD.illegal_parameter)
+        self.check_extensions("ServerHello", msg, event, tls13=version == TLS13)
+        retry = self.server.get("HelloRetryRequest")
+        if retry is not None and retry.cipher != msg.cipher:
+            return self.stop(event, violation="ServerHello selected another suite than the "
+                                              "HelloRetryRequest (RFC 8446 4.1.4)",
+                             alert=AD.illegal_parameter)
+        suite = SUITES.get(msg.cipher)
+        self.add_to_transcript(event.message.raw)
+        if suite is None or not suite.implemented:
+            self.outcome.notes.append(f"the engine cannot go on under {suite_name(msg.cipher)}")
+            return self.stop(event)
+        self.suite = suite
+        self.conn.context = sm.Context(tls13=self.tls13, kex=suite.kex)
+        if not self.tls13:
+            self.ems = msg.ext(ext.EXTENDED_MASTER_SECRET) is not None
+            self.etm = msg.ext(ext.ENCRYPT_THEN_MAC) is not None
+            return False
+        self.conn.tls13 = True
+        try:
+            body = msg.ext(ext.KEY_SHARE)
+            if body is None:
+                return self.stop(event, violation="TLS 1.3 ServerHello without key_share "
+                                                  "(RFC 8446 4.2.8)", alert=AD.missing_extension)
+            group, public = ext.read_key_share_server(body)
+        except DecodeError as exc:
+            return self.stop(event, violation=f"malformed key_share: {exc}", alert=AD.decode_error)
+        sent = self.sent_hello.key_shares if self.sent_hello.parsed else {
+            g: self.shares[g].public for g in self.sent_shares if g in self.shares}
+        retry = self.server.get("HelloRetryRequest")
+        asked = retry.ext(ext.KEY_SHARE) if isinstance(retry, sm.ServerHello) else None
+        if asked is not None and ext.read_key_share_retry(asked) != group:
+            return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
+                                              "not the group the HelloRetryRequest selected "
+                                              "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
+        if group not in sent:
+            return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
+                                              "for which the client sent no share "
+                                              "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
+        if group not in self.shares or sent[group] != self.shares[group].public:
+            return self.stop(event, violation=f"ServerHello accepts the client's "
+                                              f"{group_name(group)} share, which this row made "
+                                              f"invalid ({len(sent[group])} bytes): a "
+                                              "server MUST "
+                                              "validate the peer's share (RFC 8446 4.2.8.2, "
+                                              "7.4.2)", alert=AD.illegal_parameter)
+        try:
+            shared = self.shares[group].shared(public)
+        except KeyExchangeError as exc:
+            return self.stop(event, violation=f"server key share: {exc}",
+                             alert=AD.illegal_parameter)
+        self.schedule = KeySchedule(suite.hash)
+        self.schedule.enter_handshake(shared)
+        c_hs, s_hs = self.schedule.handshake_traffic_secrets(self.transcript_hash())
+        self.secrets.update(c_hs=c_hs, s_hs=s_hs)
+        self.conn.read = self.tls13_protection(s_hs)
+        self.conn.write = self.tls13_protection(c_hs)
+        return False
+
+    def check_extensions(self, message: str, msg: object, event: HandshakeMessage,
+                         tls13: bool | None = None) -> None:
+        """Stop on the first rule the extensions of a server message break."""
+        sent = self.sent_hello
+        offered = set(sent.extensions) if sent.parsed else set(
+            code for code, _ in offers.extensions(self.offer, []))
+        if EMPTY_RENEGOTIATION_INFO_SCSV in (sent.ciphers or self.offer.ciphers):
+            offered.add(ext.RENEGOTIATION_INFO)  # RFC 5746 3.6: the SCSV asks for it too
+        found = server_extensions.problem(
+            message, getattr(msg, "extensions", []), offered,
+            self.tls13 if tls13 is None else tls13, sent.extensions,
+            cipher=getattr(msg, "cipher", None) or self.outcome.cipher)
+        if found is not None:
+            self.stop(event, violation=found.rule, alert=found.alert)
+
+    def server_hello_problem(self, msg: sm.ServerHello, version: int) -> str | None:
+        """RFC 8446 4.1.3 / RFC 5246 7.4.1.3 rules a client checks in every ServerHello."""
+        offered_versions = self.offer.supported_versions or [self.offer.legacy_version]
+        if msg.cipher not in self.offer.ciphers:
+            return f"selected cipher suite 0x{msg.cipher:04x}, which the client did not offer"
+        suite = SUITES.get(msg.cipher)
+        if suite is not None and (version == TLS13) != suite.tls13:
+            return (f"selected cipher suite 0x{msg.cipher:04x}, which does not belong to "
+                    f"{version_name(version)} (RFC 8446 4.1.3, B.4)")
+        if msg.compression not in self.offer.compression:
+            return f"selected compression method {msg.compression}, which the client did " \
+                   "not offer (RFC 5246 7.4.1.3, RFC 8446 4.1.3)"
+        if msg.compression != 0:
+            if version != TLS13:
+                return f"selected compression method {msg.compression} (RFC 9325 3.3: TLS " \
+                       "1.2 implementations SHOULD NOT support compression)"
+            return f"TLS 1.3 ServerHello with compression method {msg.compression} (RFC 8446 " \
+                   "4.1.3: legacy_compression_method MUST be 0)"
+        if version == TLS13:
+            if not self.offer.offers_tls13:
+                return "negotiated TLS 1.3, which the client did not offer"
+            if msg.legacy_version != TLS12:
+                return f"TLS 1.3 ServerHello with legacy_version 0x{msg.legacy_version:04x}, " \
+                       "not 0x0303"
+            if msg.session_id != self.offer.session_id:
+                return "legacy_session_id_echo does not echo the client's session id"
+        elif msg.ext(ext.SUPPORTED_VERSIONS) is not None:
+            return f"supported_versions selects {version_name(version)} (RFC 8446 4.2.1: only " \
+                   "TLS 1.3 is negotiated through it)"
+        elif version not in offered_versions and version > max(offered_versions):
+            return f"negotiated {version_name(version)}, which the client did not offer"
+        if version < TLS12:
+            if version in offered_versions:
+                return f"negotiated {version_name(version)}, which RFC 8996 forbids"
+            return f"negotiated {version_name(version)}, which the client did not offer"
+        if version != TLS13 and self.offer.offers_tls13 and \
+                msg.random[-8:-1] == DOWNGRADE_SENTINEL:
+            return ("ServerHello.random ends with the downgrade sentinel although TLS 1.3 "
+                    "was offered (RFC 8446 4.1.3)")
+        return None
+
+    def on_encrypted_extensions(self, msg: sm.EncryptedExtensions, event: HandshakeMessage
+                                ) -> bool:
+        self.last_server = "EncryptedExtensions"
+        self.server["EncryptedExtensions"] = msg
+        self.check_extensions("EncryptedExtensions", msg, event)
+        self.add_to_transcript(event.message.raw)
+        return False
+
+    def on_certificate(self, msg: sm.Certificate, event: HandshakeMessage) -> bool:
+        self.last_server = "Certificate"
+        self.server["Certificate"] = msg
+        self.outcome.server_certificates = msg.ders
+        if self.tls13:
+            for entry in msg.entries:
+                self.check_extensions("Certificate", entry, event)
+        if not msg.entries:
+            return self.stop(event, violation="empty Certificate list: the server must send "
+                                              "its certificate (RFC 8446 4.4.2.4, RFC 5246 "
+                                              "7.4.2)", alert=AD.decode_error)
+        try:
+            public_key(msg.ders[0])
+        except CertificateError as exc:
+            return self.stop(event, violation=f"server leaf: {exc}", alert=AD.bad_certificate)
+        self.add_to_transcript(event.message.raw)
+        return False
+
+    def on_certificate_status(self, msg: sm.CertificateStatus, event: HandshakeMessage) -> bool:
+        self.last_server = "CertificateStatus"
+        hello_msg = self.server.get("ServerHello")
+        if not isinstance(hello_msg, sm.ServerHello) or hello_msg.ext(ext.STATUS_REQUEST) is None:
+            return self.stop(event, violation="CertificateStatus without status_request in the "
+                                              "ServerHello (RFC 6066 8: the server MUST NOT send "
+                                              "it)", alert=AD.unexpected_message)
+        self.server["CertificateStatus"] = msg
+        self.add_to_transcript(event.message.raw)
+        return False
+
+    def on_certificate_request(self, msg: sm.CertificateRequest, event: HandshakeMessage
+                               ) -> bool:
+        self.last_server = "CertificateRequest"
+        self.server["CertificateRequest"] = msg
+        self.add_to_transcript(event.message.raw)
+        return False
+
+    def server_key(self) -> object:
+        cert = self.server["Certificate"]
+        return public_key(cert.ders[0])  # type: ignore[attr-defined]
+
+    def on_server_key_exchange(self, msg: sm.ServerKeyExchange, event: HandshakeMessage) -> bool:
+        self.last_server = "ServerKeyExchange"
+        self.server["ServerKeyExchange"] = msg
+        self.outcome.server_signature_scheme = msg.scheme
+        self.outcome.dh_prime = msg.dh_p or None
+        assert self.client_random is not None
+        signed = self.client_random + self.outcome.server_random + msg.params
+        problem = verify(msg.scheme or 0, self.server_key(), msg.signature, signed)  # type: ignore[arg-type]
+        if problem:
+            return self.stop(event, violation="server ServerKeyExchange signature does not "
+                                              f"verify with its certificate's key ({problem})",
+                             alert=AD.decrypt_error)
+        if msg.group is not None and msg.group not in self.offer.group_codes:
+            return self.stop(event, violation=f"ServerKeyExchange uses {group_name(msg.group)}, "
+                                              "which supported_groups did not offer "
+                                              "(RFC 8422 5.4)", alert=AD.illegal_parameter)
+        self.add_to_transcript(event.message.raw)
+        return False
+
+    def on_server_hello_done(self, msg: sm.Empty, event: HandshakeMessage) -> bool:
+        assert self.suite is not None
+        if self.suite.kex in ("ecdhe", "dhe") and "ServerKeyExchange" not in self.server:
+            return self.stop(event, violation=f"ServerHelloDone without the ServerKeyExchange "
+                                              f"that {self.suite.kex.upper()} requires "
+                                              "(RFC 5246 7.4.3)", alert=AD.unexpected_message)
+        self.last_server = "ServerHelloDone"
+        self.add_to_transcript(event.message.raw)
+        return True
+
+    def on_certificate_verify(self, msg: sm.CertificateVerify, event: HandshakeMessage
+                              ) -> bool:
+        """TLS 1.3 only (the order table never lets a TLS 1.2 server send one)."""
+        self.last_server = "CertificateVerify"
+        self.outcome.server_signature_scheme = msg.scheme
+        content = tls13_signed_content("server", self.transcript_hash())
+        problem = verify(msg.scheme, self.server_key(), msg.signature, content)  # type: ignore[arg-type]
+        if problem:
+            return self.stop(event, violation=f"server CertificateVerify signature does not "
+                                              f"verify ({scheme_name(msg.scheme)}: {problem})",
+                             alert=AD.decrypt_error)
+        self.add_to_transcript(event.message.raw)
+        return False
+
+    def on_finished(self, msg: sm.Finished, event: HandshakeMessage) -> bool:
+        """TLS 1.3 server Finished (TLS 1.2's comes in ``read_server_finished``)."""
+        assert self.schedule is not None
+        expected = self.schedule.finished(self.secrets["s_hs"], self.transcript_hash())
+        if msg.verify_data != expected:
+            return self.stop(event, violation="server Finished verify_data is wrong",
+                             alert=AD.decrypt_error)
+        self.add_to_transcript(event.message.raw)
+        self.schedule.enter_master()
+        c_ap, s_ap = self.schedule.application_traffic_secrets(self.transcript_hash())
+        self.secrets.update(c_ap=c_ap, s_ap=s_ap)
+        self.conn.read = self.tls13_protection(s_ap)
+        self.application_write = self.tls13_protection(c_ap)
+        self.outcome.handshake_done = True
+        return True
+
+    def on_new_session_ticket(self, msg: object, event: HandshakeMessage) -> bool:
+        return self.stop(event, violation="NewSessionTicket inside the server's first flight",
+                         alert=AD.unexpected_message)
+
+    def on_key_update(self, msg: object, event: HandshakeMessage) -> bool:
+        return self.on_new_session_ticket(msg, event)
+
+    def on_hello_request(self, msg: object, event: HandshakeMessage) -> bool:
+        return self.on_new_session_ticket(msg, event)
