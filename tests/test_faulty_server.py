@@ -30,7 +30,7 @@ from tlsconform.scenario import OFFERS, Case, run_case
 from tlsconform.target import Target
 from tlsconform.verdict.expect import Grade
 from tlsconform.verdict.levels import Result
-from tlsconform.verdict.server_certificate import ServerChain, leaf_first, scheme_was_offered
+from tlsconform.verdict.server_certificate import ServerChain, leaf_first
 from tlsconform.wire.connection import Connection
 
 pytestmark = pytest.mark.skipif(not available(), reason="tlslite-ng is not installed")
@@ -234,8 +234,21 @@ def test_hang_fails_within_the_read_bound_and_the_run_goes_on(servers: Servers, 
     assert verdict.passed(), verdict.message
 
 
-@pytest.mark.parametrize(("fault", "check"), [("unrelated-certificate-in-chain", leaf_first),
-                                              ("sign-with-unoffered-scheme", scheme_was_offered)])
+@pytest.mark.parametrize("version", ["tls12", "tls13"])
+def test_a_signature_with_an_unoffered_scheme_stops_the_handshake(servers: Servers,
+                                                                   version: str) -> None:
+    """Every handshake checks the scheme (RFC 8446 4.4.3, RFC 5246 7.4.3), not only the
+    server-certificate rows."""
+    case = Case(id=f"{version}-plain", rfc=("8446", "4.4.3"), version=version,
+                requirement="a plain handshake")
+    outcome, verdict = run_case(case, servers.target("sign-with-unoffered-scheme"),
+                                timeout=READ_BOUND)
+    assert not outcome.completed
+    assert outcome.violation is not None and "did not offer" in outcome.violation, verdict.message
+    assert outcome.sent_alert is not None and outcome.sent_alert.description == 47
+
+
+@pytest.mark.parametrize(("fault", "check"), [("unrelated-certificate-in-chain", leaf_first)])
 @pytest.mark.parametrize("version", ["tls12", "tls13"])
 def test_server_certificate_faults(servers: Servers, pki: PKI, fault: str, check: object,
                                    version: str):

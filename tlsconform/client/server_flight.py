@@ -263,6 +263,19 @@ class ServerFlight:
         self.add_to_transcript(event.message.raw)
         return False
 
+    def offered_schemes(self) -> list[int] | None:
+        """The signature schemes the ClientHello as sent offered; None without the
+        extension (TLS 1.2 then has defaults, RFC 5246 7.4.1.4.1)."""
+        if not self.sent_hello.parsed:
+            return list(self.offer.sig_algs)
+        body = self.sent_hello.extensions.get(ext.SIGNATURE_ALGORITHMS)
+        if body is None:
+            return None
+        try:
+            return ext.read_u16_vector(body, "signature_algorithms")
+        except DecodeError:
+            return None
+
     def server_key(self) -> object:
         cert = self.server["Certificate"]
         return public_key(cert.ders[0])  # type: ignore[attr-defined]
@@ -272,6 +285,12 @@ class ServerFlight:
         self.server["ServerKeyExchange"] = msg
         self.outcome.server_signature_scheme = msg.scheme
         self.outcome.dh_prime = msg.dh_p or None
+        offered = self.offered_schemes()
+        if offered is not None and msg.scheme not in offered:
+            self.stop(event, violation=f"ServerKeyExchange signed with "
+                                       f"{scheme_name(msg.scheme or 0)}, which "
+                                       "signature_algorithms did not offer (RFC 5246 7.4.3: it "
+                                       "MUST be a pair listed there)", alert=AD.illegal_parameter)
         assert self.client_random is not None
         signed = self.client_random + self.outcome.server_random + msg.params
         problem = verify(msg.scheme or 0, self.server_key(), msg.signature, signed)  # type: ignore[arg-type]
@@ -301,6 +320,12 @@ class ServerFlight:
         """TLS 1.3 only (the order table never lets a TLS 1.2 server send one)."""
         self.last_server = "CertificateVerify"
         self.outcome.server_signature_scheme = msg.scheme
+        offered = self.offered_schemes()
+        if offered is not None and msg.scheme not in offered:
+            self.stop(event, violation=f"server CertificateVerify signed with "
+                                       f"{scheme_name(msg.scheme)}, which signature_algorithms "
+                                       "did not offer (RFC 8446 4.4.3)",
+                      alert=AD.illegal_parameter)
         content = tls13_signed_content("server", self.transcript_hash())
         problem = verify(msg.scheme, self.server_key(), msg.signature, content)  # type: ignore[arg-type]
         if problem:

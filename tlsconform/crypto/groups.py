@@ -135,11 +135,14 @@ class KeyShare:
                 point = ec.EllipticCurvePublicKey.from_encoded_point(key.curve, peer)
                 return key.exchange(ec.ECDH(), point)
             numbers = key.parameters().parameter_numbers()
+            size = (numbers.p.bit_length() + 7) // 8
+            if pad and len(peer) != size:  # TLS 1.3: "padded with zeros to the size of p"
+                raise KeyExchangeError(f"{group_name(self.group)} share of {len(peer)} bytes, "
+                                       f"not the {size} of p (RFC 8446 4.2.8.1)")
             y = int.from_bytes(peer, "big")
             if not 1 < y < numbers.p - 1:
                 raise KeyExchangeError(f"finite-field share outside 2..p-2 ({len(peer)} bytes)")
             secret = key.exchange(dh.DHPublicNumbers(y, numbers).public_key())
-            size = (numbers.p.bit_length() + 7) // 8
             return secret.rjust(size, b"\x00") if pad else secret.lstrip(b"\x00")
         except KeyExchangeError:
             raise
