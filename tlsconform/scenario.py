@@ -15,6 +15,7 @@ from tlsconform.client.driver import ClientDriver
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.mutation import Mutation
 from tlsconform.client.offer import Offer, tls12, tls13
+from tlsconform.client.resume import Resume
 from tlsconform.target import Target
 from tlsconform.verdict.expect import Check, Expectation, Verdict, completes
 from tlsconform.verdict.levels import ALERT_DEFAULT, AlertRule, Level, Result, result
@@ -33,6 +34,8 @@ class Need:
     what: str
     mutations: Sequence[Mutation] = ()
     check: Check | None = None  # what the completed probe must also show (an answer)
+    resume: Resume | None = None  # the probe resumes a session like the row
+    renegotiation: Sequence[Mutation] | None = None  # the probe renegotiates like the row
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class Case:
     needs: tuple[Need, ...] = ()  # preconditions checked (once per target) before the row
     round_trips: int = 1  # requests after the handshake, each answered before the next
     closure: bool = False  # read to the end of the connection after the last reply
+    resume: Resume | None = None  # offer back a session an earlier conversation made
+    renegotiation: Sequence[Mutation] | None = None  # a second TLS 1.2 handshake, these words
     sentence: str = ""  # the RFC's own sentence that sets the row's level
     level: Level = Level.MUST  # of the behaviour the row checks
     alert_level: Level | None = None  # of the exact alert; None: ALERT_DEFAULT[version]
@@ -99,11 +104,29 @@ def run_case(
     identity: ClientIdentity | None = None,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> tuple[Outcome, Verdict]:
-    """Play one scenario on a fresh connection and grade what the server did."""
+    """Play one scenario on a fresh connection (after the one that makes the session it
+    resumes) and grade what the server did."""
     offer = OFFERS[case.version](target.server_name)
+    first = None
+    if case.resume is not None:
+        with Connection.connect(target.host, target.port, timeout=timeout) as conn:
+            driver = ClientDriver(conn, case.resume.first_offer(offer), identity=identity,
+                                  mutations=case.resume.first)
+            first = driver.run()
+        offer_back = case.resume.offer_back(case.resume.first_offer(offer), driver.session)
+        if isinstance(offer_back, str):
+            why = offer_back if first.completed else f"{offer_back}: {first.describe()}"
+            outcome = Outcome(unmet=f"{case.resume.what} to resume: {why}", first=first)
+            return outcome, case.expect.judge(outcome)
+        offer = offer_back
     with Connection.connect(target.host, target.port, timeout=timeout) as conn:
         outcome = ClientDriver(conn, offer, identity=identity, mutations=case.mutations,
-                               round_trips=case.round_trips, closure=case.closure).run()
+                               round_trips=case.round_trips, closure=case.closure,
+                               renegotiation=case.renegotiation).run()
+    outcome.first = first
+    if case.resume is not None and case.resume.required and outcome.completed \
+            and not outcome.resumed:
+        outcome.unmet = f"the target does not resume {case.resume.what} (a full handshake)"
     return outcome, case.expect.judge(outcome)
 
 
@@ -113,8 +136,11 @@ def unmet_need(need: Need, case: Case, target: Target,
     """Why ``target`` does not meet ``need`` for ``case`` (a plain handshake of the case's
     version under the need's words must complete and pass its check), or None."""
     probe = Case(id=f"{case.version}-probe", rfc=("8446", "2"), version=case.version,
-                 requirement=f"precondition: {need.what}", mutations=need.mutations)
+                 requirement=f"precondition: {need.what}", mutations=need.mutations,
+                 resume=need.resume, renegotiation=need.renegotiation)
     outcome, _ = run_case(probe, target, identity if case.client_auth else None, timeout)
+    if outcome.unmet:
+        return outcome.unmet
     if not outcome.completed:
         return outcome.describe()
     return need.check.problem(outcome) if need.check is not None else None

@@ -35,9 +35,14 @@ class ClientFlight:
         signs = requested and self.identity is not None
         ccs = Outgoing("ChangeCipherSpec", lambda: b"\x01", content_type=CHANGE_CIPHER_SPEC)
         flight: Flight = []
+        if self.resumed and not self.tls13:  # abbreviated: only our CCS and Finished
+            return [ccs.with_(after=Keys.activate_write), Outgoing("Finished", self.finished)]
         if self.tls13:
             if self.offer.session_id:
                 flight.append(ccs)  # middlebox compatibility (RFC 8446 D.4)
+            if self.early_accepted:  # RFC 8446 4.5, under the early keys
+                flight.append(Outgoing("EndOfEarlyData", cm.end_of_early_data,
+                                       after=ClientFlight.leave_early_write))
             if requested:
                 flight.append(Outgoing("Certificate", self.client_certificate))
             if signs:
@@ -53,6 +58,12 @@ class ClientFlight:
         flight += [ccs.with_(after=Keys.activate_write),
                    Outgoing("Finished", self.finished)]
         return flight
+
+    def leave_early_write(self) -> None:
+        """After EndOfEarlyData our records use the handshake keys."""
+        if self.handshake_write is not None:
+            self.conn.write = self.handshake_write
+            self.early_write = None
 
     def client_certificate(self, identity: ClientIdentity | None = None,
                            empty: bool = False) -> bytes:

@@ -22,11 +22,16 @@ from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.keys import Keys
 from tlsconform.client.mutation import Mutation
 from tlsconform.client.offer import Offer
+from tlsconform.client.resumption import Resumption
 from tlsconform.client.sent_hello import SentHello
 from tlsconform.client.server_flight import ServerFlight
+from tlsconform.client.session import Ticket
 from tlsconform.crypto import prf
 from tlsconform.crypto.groups import KeyShare
 from tlsconform.crypto.schedule import KeySchedule
+from tlsconform.crypto.suites import (
+    TLS_EMPTY_RENEGOTIATION_INFO_SCSV as EMPTY_RENEGOTIATION_INFO_SCSV,
+)
 from tlsconform.crypto.suites import Suite
 from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.verdict.outcome import Outcome, ServerMessage
@@ -70,8 +75,15 @@ class Stop(Exception):
     """Raised inside a step to end the conversation with what ``stop`` recorded."""
 
 
-class ClientDriver(ServerFlight, ClientFlight, Keys):
-    """One conversation: hello, server flight, client flight, Finished, requests, closure."""
+class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys):
+    """One conversation: hello, server flight, client flight, Finished, a renegotiation,
+    requests, closure.
+
+    ``renegotiation``: right after the handshake, a second TLS 1.2 handshake inside the
+    protected connection under these words (RFC 5746), played by a driver of its own whose
+    outcome becomes ``outcome.renegotiation``; it sends the request. A server that declines
+    with a no_renegotiation warning gets the request under the first keys instead.
+    """
 
     def __init__(
         self,
@@ -82,6 +94,7 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
         request: bytes = HTTP_GET,
         round_trips: int = 1,
         closure: bool = False,
+        renegotiation: Sequence[Mutation] | None = None,
     ) -> None:
         self.conn = conn
         self.mutations = list(mutations)
@@ -92,6 +105,7 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
         self.request = request
         self.round_trips = round_trips
         self.closure = closure
+        self.renegotiation = renegotiation
         self.outcome = Outcome()
         self.sealer = Sealer(conn, self.add_to_transcript, self.record_version)
         self.transcript = b""
@@ -115,12 +129,22 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
         self.initial_hello_sealed = False
         self.sent_hello = SentHello()  # the last ClientHello as it went over the wire
         self.etm = False
+        self.server_verify_data = b""  # TLS 1.2 server Finished, for renegotiation_info
+        self.write_activated = False  # our TLS 1.2 ChangeCipherSpec took effect
+        self.resumed = False
+        self.tickets: list[Ticket] = []
+        self.early_write: Protection | None = None  # 0-RTT keys while they are in use
+        self.plain_write: Protection | None = None
+        self.handshake_write: Protection | None = None  # kept while early data goes on
+        self.early_accepted = False
+        if offer.renegotiation is not None:  # inside a connection: no initial record version
+            self.initial_hello_sealed = True
 
     # -- the whole conversation ---------------------------------------------
     def run(self) -> Outcome:
         steps: list[Callable[[], bool]] = [
             self.send_hello, self.read_server_flight, self.send_client_flight,
-            self.read_server_finished, self.application, self.read_closure,
+            self.read_server_finished, self.renegotiate, self.application, self.read_closure,
         ]
         try:
             for step in steps:
@@ -168,8 +192,13 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
     # -- steps ----------------------------------------------------------------
     def send_hello(self, cookie: bytes | None = None) -> bool:
         stage = "retry-hello" if self.retried else "hello"
-        hello = Outgoing("ClientHello", lambda: self.client_hello(cookie))
-        self.send_flight(stage, [hello])
+        flight = [Outgoing("ClientHello", lambda: self.client_hello(cookie),
+                           complete=self.fill_binders, after=Resumption.enter_early_write)]
+        if self.offer.early_data and self.offer.psk is not None and not self.retried:
+            # RFC 8446 4.2.10: 0-RTT data, under the PSK's early keys
+            flight.append(Outgoing("ApplicationData", lambda: self.request,
+                                   content_type=APPLICATION_DATA, label="early data"))
+        self.send_flight(stage, flight)
         return True
 
     def client_hello(self, cookie: bytes | None = None) -> bytes:
@@ -207,6 +236,8 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
     def expected_next(self) -> tuple[str, ...]:
         if not self.last_server:
             return ("ServerHello",) if self.retried else ("ServerHello", "HelloRetryRequest")
+        if self.resumed and self.last_server == "EncryptedExtensions":
+            return ("Finished",)  # RFC 8446 2.2: a PSK handshake has no certificates
         if self.last_server == "HelloRetryRequest":
             return ("ServerHello",)
         table = NEXT_TLS13 if self.tls13 else NEXT_TLS12
@@ -224,12 +255,16 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
         self.outcome.messages.append(ServerMessage(event.name, event.encrypted, list(exts)))
 
     def send_client_flight(self) -> bool:
+        """Our second flight; on a TLS 1.2 resumption the server's ChangeCipherSpec and
+        Finished come first (RFC 5246 7.3, abbreviated handshake)."""
+        if self.resumed and not self.tls13 and not self.read_server_finished():
+            return False
         self.send_flight("second", self.client_flight())
         return True
 
     def read_server_finished(self) -> bool:
         """TLS 1.2 only: the server's (NewSessionTicket,) ChangeCipherSpec and Finished."""
-        if self.tls13:
+        if self.tls13 or self.outcome.handshake_done:
             return True
         ccs_seen = False
         while True:
@@ -255,6 +290,7 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
             if event.decoded.verify_data != expected:
                 return self.stop(event, violation="server Finished verify_data is wrong",
                                  alert=AD.decrypt_error)
+            self.server_verify_data = expected
             self.add_to_transcript(event.message.raw)
             self.outcome.handshake_done = True
             return True
@@ -276,7 +312,10 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
                 self.note(event, handshake=False)
                 self.server[event.name] = event.decoded
                 if event.name == "KeyUpdate" and self.tls13:
+                    self.outcome.key_updates.append(event.decoded.request_update)
                     self.next_read_keys()
+                if event.name == "NewSessionTicket":
+                    self.keep_ticket(event.decoded)
                 continue
             if isinstance(event, ApplicationData):
                 self.outcome.completed = True
@@ -284,6 +323,31 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
                 self.outcome.replies += 1
                 return True
             return self.stop(event, alert=self.alert_for(event))
+
+    def renegotiate(self) -> bool:
+        """A second TLS 1.2 handshake in this connection, offering what RFC 5746 3.5 says
+        a renegotiating client sends: renegotiation_info with our Finished, no SCSV."""
+        if self.renegotiation is None:
+            return True
+        if self.tls13:
+            self.unmet("TLS 1.3 has no renegotiation (RFC 8446 4.1.2)")
+        offer = self.offer.with_(
+            renegotiation=(self.client_finished, self.server_verify_data),
+            renegotiation_info=True, session_id=b"", resume12=None, session_ticket=None,
+            ciphers=[c for c in self.offer.ciphers if c != EMPTY_RENEGOTIATION_INFO_SCSV])
+        inner = ClientDriver(self.conn, offer, identity=self.identity,
+                             mutations=self.renegotiation, request=self.request)
+        self.outcome.renegotiation = inner.run()
+        self.outcome.completed = inner.outcome.completed  # the request was answered
+        self.outcome.replies = inner.outcome.replies
+        return inner.declined  # then the connection goes on under the first keys
+
+    @property
+    def declined(self) -> bool:
+        """A renegotiation the server declined with a warning (RFC 5246 7.2.2)."""
+        alert = self.outcome.alert
+        return (self.offer.renegotiation is not None and alert is not None
+                and not alert.fatal and alert.description == AD.no_renegotiation)
 
     def read_closure(self) -> bool:
         """After the last reply, everything up to the end of the connection (each read
@@ -350,7 +414,7 @@ class ClientDriver(ServerFlight, ClientFlight, Keys):
             self.outcome.phase = self.phases[min(self.conn.last_sends, len(self.phases) - 1)]
         if alert is not None:
             self.send_alert(alert)
-        if isinstance(event, Alert):
+        if isinstance(event, Alert) and not self.declined:
             self.outcome.after = self.conn.next_event()
         raise Stop
 

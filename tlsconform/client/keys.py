@@ -30,6 +30,14 @@ class Keys:
         self.secrets["s_ap"] = self.schedule.next_traffic_secret(self.secrets["s_ap"])
         self.conn.read = self.tls13_protection(self.secrets["s_ap"])
 
+    def next_write_keys(self) -> None:
+        """Our KeyUpdate: our traffic secret moves on after it (RFC 8446 4.6.3); one sent
+        before there are application keys changes nothing."""
+        if self.schedule is None or "c_ap" not in self.secrets:
+            return
+        self.secrets["c_ap"] = self.schedule.next_traffic_secret(self.secrets["c_ap"])
+        self.conn.write = self.tls13_protection(self.secrets["c_ap"])
+
     def enter_application_write(self) -> None:
         """After our TLS 1.3 Finished, our records switch to application keys."""
         if self.application_write is not None:
@@ -55,6 +63,8 @@ class Keys:
         return self.pending
 
     def activate_write(self) -> None:
-        """Our TLS 1.2 ChangeCipherSpec: the pending write state becomes current."""
-        if not self.conn.write.protected:
+        """Our TLS 1.2 ChangeCipherSpec: the pending write state becomes current (once: a
+        renegotiation's replaces the protection the connection has)."""
+        if not self.write_activated:
+            self.write_activated = True
             self.conn.write = self.pending_protections()[0]

@@ -11,6 +11,7 @@ import ipaddress
 import os
 from dataclasses import dataclass, field, replace
 
+from tlsconform.client.session import PskOffer, Tls12Session
 from tlsconform.crypto.groups import group_code
 from tlsconform.crypto.suites import TLS12_SUITES, TLS13_SUITES
 from tlsconform.messages import extensions as ext
@@ -65,6 +66,14 @@ class Offer:
     status_request: bool = False  # RFC 6066 8, OCSP
     signature_algorithms_cert: tuple[int, ...] = ()  # RFC 8446 4.2.3
     padding: int | None = None  # RFC 7685: this many zero bytes
+    session_ticket: bytes | None = None  # RFC 5077: b"" asks for a ticket; bytes offer one
+    psk_modes: tuple[int, ...] = ()  # RFC 8446 4.2.9 psk_key_exchange_modes
+    psk: PskOffer | None = None  # RFC 8446 4.2.11, always the last extension
+    early_data: bool = False  # RFC 8446 4.2.10, with early records after the hello
+    resume12: Tls12Session | None = None  # the TLS 1.2 session this hello offers back
+    renegotiation: tuple[bytes, bytes] | None = None
+    """RFC 5746 3.5: (client, server) verify_data of the handshake being renegotiated; the
+    client's goes in renegotiation_info, and the server must answer with both."""
 
     def with_(self, **changes: object) -> Offer:
         return replace(self, **changes)
@@ -125,7 +134,10 @@ def extensions(offer: Offer, shares: list[tuple[int, bytes]],
     if offer.extended_master_secret:
         exts.append((ext.EXTENDED_MASTER_SECRET, b""))
     if offer.renegotiation_info:
-        exts.append((ext.RENEGOTIATION_INFO, vec8(b"")))
+        client_data = offer.renegotiation[0] if offer.renegotiation else b""
+        exts.append((ext.RENEGOTIATION_INFO, vec8(client_data)))
+    if offer.session_ticket is not None:
+        exts.append((ext.SESSION_TICKET, offer.session_ticket))
     if offer.alpn:
         exts.append((ext.ALPN, ext.alpn(list(offer.alpn))))
     if offer.max_fragment_length is not None:
@@ -143,7 +155,14 @@ def extensions(offer: Offer, shares: list[tuple[int, bytes]],
         exts.append((ext.KEY_SHARE, ext.key_share_client(shares)))
         if cookie is not None:
             exts.append((ext.COOKIE, vec16(cookie)))
+    if offer.early_data:
+        exts.append((ext.EARLY_DATA, b""))
+    if offer.psk_modes:
+        exts.append((ext.PSK_KEY_EXCHANGE_MODES, ext.psk_modes(list(offer.psk_modes))))
     if offer.padding is not None:
         exts.append((ext.PADDING, bytes(offer.padding)))
     kept = [(code, body) for code, body in exts if code not in offer.omit_extensions]
-    return kept + [(raw.type, raw.data) for raw in offer.extra_extensions]
+    kept += [(raw.type, raw.data) for raw in offer.extra_extensions]
+    if offer.psk is not None and ext.PRE_SHARED_KEY not in offer.omit_extensions:
+        kept.append((ext.PRE_SHARED_KEY, offer.psk.encode()))  # last (RFC 8446 4.2.11)
+    return kept

@@ -51,11 +51,13 @@ class Problem:
 
 
 def problem(message: str, extensions: list[Extension], offered: set[int], tls13: bool,
-            requested: dict[int, bytes], cipher: int | None = None) -> Problem | None:
+            requested: dict[int, bytes], cipher: int | None = None,
+            renegotiated: bytes = b"") -> Problem | None:
     """The first rule ``extensions`` (of ``message``) breaks, or None.
 
     ``offered``: the extension types of the ClientHello as sent; ``requested``: their
-    bodies, for the values an answer must match.
+    bodies, for the values an answer must match; ``renegotiated``: in a renegotiation, the
+    client and server verify_data renegotiation_info must carry (RFC 5746 3.5).
     """
     seen: set[int] = set()
     for code, _ in extensions:
@@ -77,9 +79,13 @@ def problem(message: str, extensions: list[Extension], offered: set[int], tls13:
                                             TLS13_MESSAGES.get(message, frozenset())):
             return Problem(f"TLS 1.3 {message} carries {extension_name(code)}, which RFC 8446 "
                            "4.2 does not allow there", AD.illegal_parameter)
-        found = _value_problem(message, code, body, requested.get(code), cipher)
+        found = _value_problem(message, code, body, requested.get(code), cipher, renegotiated)
         if found is not None:
             return found
+    if renegotiated and message == "ServerHello" and ext.RENEGOTIATION_INFO in offered \
+            and ext.RENEGOTIATION_INFO not in seen:
+        return Problem("a renegotiating ServerHello without renegotiation_info (RFC 5746 3.5: "
+                       "the client MUST abort)", AD.handshake_failure)
     if ext.MAX_FRAGMENT_LENGTH in seen and ext.RECORD_SIZE_LIMIT in seen:
         return Problem(f"{message} accepts both max_fragment_length and record_size_limit "
                        "(RFC 8449 5: a client MUST treat that as a fatal error)",
@@ -88,7 +94,7 @@ def problem(message: str, extensions: list[Extension], offered: set[int], tls13:
 
 
 def _value_problem(message: str, code: int, body: bytes, request: bytes | None,
-                   cipher: int | None) -> Problem | None:
+                   cipher: int | None, renegotiated: bytes = b"") -> Problem | None:
     name = extension_name(code)
     if code in MUST_BE_EMPTY and body:
         return Problem(f"{message} {name} carries {len(body)} bytes; its answer is empty "
@@ -101,7 +107,12 @@ def _value_problem(message: str, code: int, body: bytes, request: bytes | None,
                            AD.illegal_parameter)
         if code == ext.RENEGOTIATION_INFO:
             value = ext.read_renegotiation_info(body)
-            if value:
+            if renegotiated and value != renegotiated:
+                return Problem(f"{message} renegotiation_info carries {value.hex() or 'nothing'}"
+                               ", not the client and server verify_data of the handshake "
+                               "being renegotiated (RFC 5746 3.5: the client MUST abort)",
+                               AD.handshake_failure)
+            if value and not renegotiated:
                 return Problem(f"{message} renegotiation_info carries "
                                f"{len(value)} bytes of renegotiated_connection in an initial "
                                "handshake (RFC 5746 3.4: it MUST be empty)",

@@ -14,7 +14,7 @@ from tlsconform.client import offer as offers
 from tlsconform.client import server_extensions
 from tlsconform.crypto.certificates import CertificateError, public_key
 from tlsconform.crypto.groups import KeyExchangeError, group_name
-from tlsconform.crypto.schedule import KeySchedule
+from tlsconform.crypto.schedule import HASH_LEN, KeySchedule
 from tlsconform.crypto.signatures import (
     scheme_name,
     tls13_signed_content,
@@ -86,6 +86,9 @@ class ServerFlight:
         self.server["HelloRetryRequest"] = msg
         if group is not None:
             self.offer = self.offer.with_(key_shares=[group])
+        if self.early_write is not None:  # RFC 8446 4.2.10: 0-RTT ends with a retry
+            self.conn.write, self.early_write = self.plain_write, None
+            self.offer = self.offer.with_(early_data=False)
         for mutation in self.mutations:  # words that change the second ClientHello
             self.offer = mutation.retry_offer(self.offer, msg)
         self.send_hello(cookie=cookie)
@@ -105,6 +108,10 @@ class ServerFlight:
         problem = self.server_hello_problem(msg, version)
         if problem:
             return self.stop(event, violation=problem, alert=AD.illegal_parameter)
+        if version == TLS13 and self.offer.renegotiation is not None:
+            return self.stop(event, violation="negotiated TLS 1.3 in a renegotiation (RFC 8446 "
+                                              "4.1.2: the server MUST retain the previous "
+                                              "version)", alert=AD.protocol_version)
         self.check_extensions("ServerHello", msg, event, tls13=version == TLS13)
         retry = self.server.get("HelloRetryRequest")
         if retry is not None and retry.cipher != msg.cipher:
@@ -121,47 +128,58 @@ class ServerFlight:
         if not self.tls13:
             self.ems = msg.ext(ext.EXTENDED_MASTER_SECRET) is not None
             self.etm = msg.ext(ext.ENCRYPT_THEN_MAC) is not None
-            return False
+            return self.tls12_resumes(msg, event)  # abbreviated: the server's CCS is next
         self.conn.tls13 = True
+        psk = self.tls13_psk(msg, event)
+        if psk is not None and msg.ext(ext.KEY_SHARE) is None:  # psk_ke (RFC 8446 7.1)
+            shared = bytes(HASH_LEN[suite.hash])
+        else:
+            shared = self.server_share(msg, event)
+        self.schedule = KeySchedule(suite.hash, psk)
+        self.schedule.enter_handshake(shared)
+        c_hs, s_hs = self.schedule.handshake_traffic_secrets(self.transcript_hash())
+        self.secrets.update(c_hs=c_hs, s_hs=s_hs)
+        self.conn.read = self.tls13_protection(s_hs)
+        self.handshake_write = self.tls13_protection(c_hs)
+        if self.early_write is None:  # else early data goes on until EncryptedExtensions
+            self.conn.write = self.handshake_write
+        return False
+
+    def server_share(self, msg: sm.ServerHello, event: HandshakeMessage) -> bytes:
+        """The (EC)DHE secret from the ServerHello's key_share, after the rules a client
+        checks in it (RFC 8446 4.2.8)."""
         try:
             body = msg.ext(ext.KEY_SHARE)
             if body is None:
-                return self.stop(event, violation="TLS 1.3 ServerHello without key_share "
+                self.stop(event, violation="TLS 1.3 ServerHello without key_share "
                                                   "(RFC 8446 4.2.8)", alert=AD.missing_extension)
             group, public = ext.read_key_share_server(body)
         except DecodeError as exc:
-            return self.stop(event, violation=f"malformed key_share: {exc}", alert=AD.decode_error)
+            self.stop(event, violation=f"malformed key_share: {exc}", alert=AD.decode_error)
         sent = self.sent_hello.key_shares if self.sent_hello.parsed else {
             g: self.shares[g].public for g in self.sent_shares if g in self.shares}
         retry = self.server.get("HelloRetryRequest")
         asked = retry.ext(ext.KEY_SHARE) if isinstance(retry, sm.ServerHello) else None
         if asked is not None and ext.read_key_share_retry(asked) != group:
-            return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
-                                              "not the group the HelloRetryRequest selected "
-                                              "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
+            self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
+                                      "not the group the HelloRetryRequest selected "
+                                      "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
         if group not in sent:
-            return self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
-                                              "for which the client sent no share "
-                                              "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
+            self.stop(event, violation=f"ServerHello key_share for {group_name(group)}, "
+                                      "for which the client sent no share "
+                                      "(RFC 8446 4.2.8)", alert=AD.illegal_parameter)
         if group not in self.shares or sent[group] != self.shares[group].public:
-            return self.stop(event, violation=f"ServerHello accepts the client's "
-                                              f"{group_name(group)} share, which this row made "
-                                              f"invalid ({len(sent[group])} bytes): a "
-                                              "server MUST "
-                                              "validate the peer's share (RFC 8446 4.2.8.2, "
-                                              "7.4.2)", alert=AD.illegal_parameter)
+            self.stop(event, violation=f"ServerHello accepts the client's "
+                                      f"{group_name(group)} share, which this row made "
+                                      f"invalid ({len(sent[group])} bytes): a "
+                                      "server MUST "
+                                      "validate the peer's share (RFC 8446 4.2.8.2, "
+                                      "7.4.2)", alert=AD.illegal_parameter)
         try:
-            shared = self.shares[group].shared(public)
+            return self.shares[group].shared(public)
         except KeyExchangeError as exc:
-            return self.stop(event, violation=f"server key share: {exc}",
-                             alert=AD.illegal_parameter)
-        self.schedule = KeySchedule(suite.hash)
-        self.schedule.enter_handshake(shared)
-        c_hs, s_hs = self.schedule.handshake_traffic_secrets(self.transcript_hash())
-        self.secrets.update(c_hs=c_hs, s_hs=s_hs)
-        self.conn.read = self.tls13_protection(s_hs)
-        self.conn.write = self.tls13_protection(c_hs)
-        return False
+            self.stop(event, violation=f"server key share: {exc}",
+                      alert=AD.illegal_parameter)
 
     def check_extensions(self, message: str, msg: object, event: HandshakeMessage,
                          tls13: bool | None = None) -> None:
@@ -174,7 +192,8 @@ class ServerFlight:
         found = server_extensions.problem(
             message, getattr(msg, "extensions", []), offered,
             self.tls13 if tls13 is None else tls13, sent.extensions,
-            cipher=getattr(msg, "cipher", None) or self.outcome.cipher)
+            cipher=getattr(msg, "cipher", None) or self.outcome.cipher,
+            renegotiated=b"".join(self.offer.renegotiation or ()))
         if found is not None:
             self.stop(event, violation=found.rule, alert=found.alert)
 
@@ -224,6 +243,15 @@ class ServerFlight:
         self.last_server = "EncryptedExtensions"
         self.server["EncryptedExtensions"] = msg
         self.check_extensions("EncryptedExtensions", msg, event)
+        accepts_early = any(code == ext.EARLY_DATA for code, _ in msg.extensions)
+        if accepts_early and not (self.resumed and self.offer.psk and self.offer.psk.binds == 0):
+            self.stop(event, violation="EncryptedExtensions accepts early_data without "
+                                       "selecting the first PSK identity (RFC 8446 4.2.10: "
+                                       "only then may a server accept it)",
+                      alert=AD.illegal_parameter)
+        self.early_accepted = accepts_early and self.early_write is not None
+        if self.early_write is not None and not self.early_accepted:
+            self.conn.write = self.handshake_write  # rejected: the server skips our 0-RTT
         self.add_to_transcript(event.message.raw)
         return False
 

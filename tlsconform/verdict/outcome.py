@@ -61,6 +61,11 @@ class Outcome:
     internal_error: str | None = None
     unmet: str | None = None  # a row's condition this target does not let us create
     notes: list[str] = field(default_factory=list)
+    resumed: bool = False  # the server took back the session or PSK offered
+    first: Outcome | None = None  # the conversation that made the session offered back
+    renegotiation: Outcome | None = None  # the second handshake inside this connection
+    ticket_lifetimes: list[int] = field(default_factory=list)  # TLS 1.3 NewSessionTickets
+    key_updates: list[int] = field(default_factory=list)  # request_update of the server's
 
     @property
     def alert(self) -> Alert | None:
@@ -75,11 +80,24 @@ class Outcome:
         """What the peer did, without when and without what followed (a close or a reset,
         which depend on timing), and for a completed handshake without the suite (which
         depends on the server's certificates): what a known deviation records."""
+        if self.renegotiation is not None:
+            return f"renegotiation: {self.renegotiation.essence()}{self._after_declined()}"
         if self.completed:
-            return f"server completed the handshake ({version_name(self.version)}"
+            resumed = " resumed" if self.resumed else ""
+            return f"server completed the{resumed} handshake ({version_name(self.version)}"
         if isinstance(self.event, Unparsed) and not self.violation and not self.internal_error:
             return self.event.essence()
         return self.describe(phase=False).split(", then ", 1)[0]
+
+    def _after_declined(self) -> str:
+        """What the first keys carried after a declined renegotiation."""
+        if self.renegotiation is not None and self.renegotiation.completed:
+            return ""
+        if self.completed:
+            return "; the request was then answered under the first keys"
+        if self.event is not None:
+            return f"; then {self.event.describe()}"
+        return ""
 
     def describe(self, phase: bool = True) -> str:
         """One line: what the peer did and (``phase``) after which of our messages."""
@@ -88,8 +106,12 @@ class Outcome:
             return f"internal error of the engine{when}: {self.internal_error}"
         if self.violation:
             return f"server broke a rule{when}: {self.violation}"
+        if self.renegotiation is not None:
+            return (f"first handshake completed; renegotiation: "
+                    f"{self.renegotiation.describe(phase)}{self._after_declined()}")
         if self.completed:
-            return (f"server completed the handshake ({version_name(self.version)}, "
+            resumed = " resumed" if self.resumed else ""
+            return (f"server completed the{resumed} handshake ({version_name(self.version)}, "
                     f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'})")
         if self.event is None:
             return f"nothing observed{when}"

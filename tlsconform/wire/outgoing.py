@@ -32,6 +32,8 @@ class Outgoing:
     - ``interleave``: a record sealed between the first two fragments (another type
       inside a fragmented handshake message).
     - ``encode``: rewrite the encoded message (odd lengths, stray bytes).
+    - ``complete``: the sender's last step on the bytes as they will go, after ``encode``
+      (a ClientHello's PSK binder covers the hello as sent, RFC 8446 4.2.11.2).
     - ``records``: rewrite the list of record bytes (interleave others, drop one).
     - ``tamper``: rewrite the sealed bytes at the end (a flipped bit under protection).
     - ``record``: a raw record instead of a message: called with the sealer.
@@ -52,6 +54,7 @@ class Outgoing:
     join: bool = False
     interleave: Callable[[Sealer], bytes] | None = None
     encode: Callable[[bytes], bytes] | None = None
+    complete: Callable[[bytes], bytes] | None = None
     records: Callable[[list[bytes], Sealer], list[bytes]] | None = None
     tamper: Callable[[bytes], bytes] | None = None
     record: Callable[[Sealer], bytes] | None = None

@@ -110,6 +110,8 @@ class Sealer:
             data = encode(msg)
             if item.encode is not None:
                 data = item.encode(data)
+            if item.complete is not None:
+                data = item.complete(data)
             if group and group[-1][1] != content_type:
                 out += flush()
             if content_type == HANDSHAKE and item.transcript:
