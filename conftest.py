@@ -38,6 +38,10 @@ MARKERS = {
                   "renegotiation_info, ETM, fragment and record limits, padding, OCSP, GREASE, "
                   "and what the server answers",
     "key_exchange": "ECDHE-ECDSA, FFDHE and static RSA key exchange",
+    "resumption": "TLS 1.2 session ids and tickets, TLS 1.3 PSKs offered back",
+    "early_data": "TLS 1.3 0-RTT data and what the server does with it",
+    "key_update": "TLS 1.3 KeyUpdate after the handshake",
+    "renegotiation": "TLS 1.2 renegotiation (RFC 5746) and handshakes after the handshake",
     "known_deviation": "a case the implementation under test is known to fail",
 }
 
