@@ -15,11 +15,12 @@ import time
 
 from tlsconform.client.session import PSK_KE, Session, Ticket, Tls12Session
 from tlsconform.crypto.schedule import KeySchedule
-from tlsconform.crypto.suites import SUITES
+from tlsconform.crypto.suites import SUITES, suite_name
 from tlsconform.messages import extensions as ext
 from tlsconform.messages import server_messages as sm
 from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.messages.codec import DecodeError, Reader, vec8, vec16
+from tlsconform.verdict.outcome import version_name
 from tlsconform.wire.events import HandshakeMessage
 from tlsconform.wire.protection import Tls13Protection
 
@@ -36,11 +37,16 @@ class Resumption:
         session: Tls12Session | None = self.offer.resume12
         if session is None or not msg.session_id or msg.session_id != self.offer.session_id:
             return False
-        if (msg.version, msg.cipher) != (session.version, session.suite):
-            self.stop(event, violation=f"resumes a {session.version:#06x} session under "
-                                       f"{msg.version:#06x} and suite {msg.cipher:#06x}, not "
-                                       f"its own {session.suite:#06x} (RFC 5246 7.4.1.3: the "
-                                       "resumed session's values)", alert=AD.illegal_parameter)
+        if msg.cipher != session.suite:
+            self.stop(event, violation=f"resumes a session made under "
+                                       f"{suite_name(session.suite)} with "
+                                       f"{suite_name(msg.cipher)} (RFC 5246 7.4.1.3: it must be "
+                                       "resumed using the same cipher suite)",
+                      alert=AD.illegal_parameter)
+        if msg.version != session.version:
+            self.stop(event, violation=f"resumes a {version_name(session.version)} session as "
+                                       f"{version_name(msg.version)} (RFC 5246 7.4.1.3: the "
+                                       "resumed session's values)", alert=AD.protocol_version)
         ems = msg.ext(ext.EXTENDED_MASTER_SECRET) is not None
         if session.ems != ems:
             had = "with" if session.ems else "without"
