@@ -374,6 +374,7 @@ class ServerFlight:
         self.schedule.enter_master()
         c_ap, s_ap = self.schedule.application_traffic_secrets(self.transcript_hash())
         self.secrets.update(c_ap=c_ap, s_ap=s_ap)
+        self.conn.superseded = (self.conn.read, "handshake keys")
         self.conn.read = self.tls13_protection(s_ap)
         self.application_write = self.tls13_protection(c_ap)
         self.outcome.handshake_done = True

@@ -74,11 +74,12 @@ class PskOffer:
     binds: int = 0
     binder_edit: BinderEdit | None = None  # a word's change of the computed binder
     suite: int | None = None  # the suite of the connection that made the ticket
+    max_early_data: int | None = None  # the ticket's max_early_data_size, if it allows 0-RTT
 
     @classmethod
     def of(cls, ticket: Ticket) -> PskOffer:
         return cls(((ticket.ticket, ticket.obfuscated_age()),), ticket.psk, ticket.hash,
-                   suite=ticket.suite)
+                   suite=ticket.suite, max_early_data=ticket.max_early_data)
 
     def with_(self, **changes: object) -> PskOffer:
         return replace(self, **changes)

@@ -85,6 +85,10 @@ class Connection:
         self.records: list[RecordInfo] = []
         self.peer_closed_on_send = False
         self.read: Protection = Protection()
+        # TLS 1.3: the read keys before the last switch (the server's handshake keys after
+        # its Finished), tried on a record the current ones cannot open: a peer that sends
+        # its alert under stale keys is reported with that alert, not as noise.
+        self.superseded: tuple[Protection, str] | None = None
         self.write: Protection = Protection()
         self.tls13 = False  # record-layer rules: TLS 1.3 (CCS stays plaintext) or not
         self.context = server_messages.Context()
@@ -212,7 +216,8 @@ class Connection:
                 inner_type, body = self.read.open(record)
             except RecordError as exc:
                 self.records.append(RecordInfo(content_type, version, length, True))
-                return [Unparsed(data=record, reason=str(exc))]
+                stale = self._stale_alert(record)
+                return stale or [Unparsed(data=record, reason=str(exc))]
         else:
             inner_type, body = content_type, record[5:]
         self.records.append(RecordInfo(content_type, version, length, opened, inner_type,
@@ -221,6 +226,20 @@ class Connection:
             return [Unparsed(data=record, reason=f"record of {len(body)} plaintext bytes, above "
                              f"the {MAX_PLAINTEXT} the protocol allows")]
         return self._content(inner_type, body, opened, record)
+
+    def _stale_alert(self, record: bytes) -> list[Event] | None:
+        """The alerts in a record that opens only under the superseded read keys."""
+        if self.superseded is None:
+            return None
+        protection, keys = self.superseded
+        try:
+            inner_type, body = protection.open(record)
+        except RecordError:
+            return None
+        if inner_type != ALERT or not body or len(body) % 2:
+            return None
+        return [Alert(level=body[i], description=body[i + 1], encrypted=True, keys=keys)
+                for i in range(0, len(body), 2)]
 
     def _plaintext_exception(self, content_type: int, length: int) -> bool:
         """Records read as plaintext although read keys are active: TLS 1.3's unprotected

@@ -52,6 +52,7 @@ class Alert(Event):
     level: int
     description: int
     encrypted: bool = False
+    keys: str = ""  # keys it came under, when not the current ones ("handshake keys")
 
     @property
     def fatal(self) -> bool:
@@ -64,6 +65,8 @@ class Alert(Event):
     def describe(self) -> str:
         level = {1: "warning", 2: "fatal"}.get(self.level, f"level-{self.level}")
         where = "encrypted" if self.encrypted else "plaintext"
+        if self.keys:
+            where += f" under the server's {self.keys}, not its current ones"
         return f"{level} alert {alert_name(self.description)} ({where})"
 
 

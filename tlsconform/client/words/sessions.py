@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING
 
 from tlsconform.client.keys import Keys
-from tlsconform.client.mutation import FlightEdit, Mutation, OfferEdit
+from tlsconform.client.mutation import FlightEdit, MessageEdit, Mutation, OfferEdit
 from tlsconform.client.offer import Offer, RawExtension
 from tlsconform.crypto.suites import SUITES, TLS13_SUITES
 from tlsconform.crypto.suites import (
@@ -125,13 +125,43 @@ def early_data() -> Mutation:
 def early_data_records(count: int, size: int) -> Mutation:
     """``count`` more 0-RTT records of ``size`` bytes after the early request."""
     def edit(flight: Flight, hs: ClientDriver) -> Flight:
-        if hs.early_write is None:
+        if hs.offer.psk is None or not hs.offer.early_data:  # no 0-RTT keys to send under
             return flight
         extra = [Outgoing("ApplicationData", lambda: bytes(size), content_type=APPLICATION_DATA,
                           label=f"{count} records of {size} bytes of 0-RTT data")
                  for _ in range(count)]
         return [*flight, *extra]
     return FlightEdit(f"{count} more 0-RTT records of {size} bytes", "hello", edit)
+
+
+def early_data_beyond_limit() -> Mutation:
+    """0-RTT records that, with the early request, carry one byte more than the ticket's
+    max_early_data_size (RFC 8446 4.6.1); a ticket that states none leaves it unmet."""
+    def edit(flight: Flight, hs: ClientDriver) -> Flight:
+        psk = hs.offer.psk
+        if not hs.offer.early_data or psk is None or psk.max_early_data is None:
+            hs.unmet("the ticket states no max_early_data_size")
+        left = psk.max_early_data + 1 - len(hs.request)
+        extra = []
+        while left > 0:
+            size = min(left, 16384)
+            extra.append(Outgoing("ApplicationData", lambda size=size: bytes(size),
+                                  content_type=APPLICATION_DATA,
+                                  label="0-RTT data beyond max_early_data_size"))
+            left -= size
+        return [*flight, *extra]
+    return FlightEdit("0-RTT data one byte beyond max_early_data_size", "hello", edit)
+
+
+def end_of_early_data_skipped() -> Mutation:
+    """No EndOfEarlyData, though the client's keys move on to the handshake keys as if it
+    had been sent: the server, still reading 0-RTT, cannot decrypt the Finished. (``omit``
+    leaves the early keys on, so the Finished arrives as 0-RTT where EndOfEarlyData was
+    due.)"""
+    def edit(item: Outgoing, hs: ClientDriver) -> list[Outgoing]:
+        return [item.with_(record=lambda sealer: b"", label="no EndOfEarlyData")]
+    return MessageEdit("no EndOfEarlyData, the Finished under the handshake keys",
+                       "EndOfEarlyData", edit)
 
 
 # -- KeyUpdate (RFC 8446 4.6.3) -----------------------------------------------------------
@@ -187,7 +217,9 @@ __all__ = [
     "binder",
     "corrupt_ticket",
     "early_data",
+    "early_data_beyond_limit",
     "early_data_records",
+    "end_of_early_data_skipped",
     "foreign_ticket",
     "forget_session_id",
     "key_updates",
