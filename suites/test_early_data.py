@@ -5,14 +5,26 @@ decrypt and complete the handshake. Accepting early data without having selected
 PSK is a rule the engine checks in every EncryptedExtensions."""
 
 from tlsconform.client.resume import Resume
-from tlsconform.client.words import early_data, early_data_records, foreign_ticket, key_shares
-from tlsconform.scenario import Case, cases
-from tlsconform.verdict.expect import completes, completes_or_aborts, completes_with
-from tlsconform.verdict.negotiation_checks import hello_retry_requested
+from tlsconform.client.words import (
+    early_data,
+    early_data_beyond_limit,
+    early_data_records,
+    end_of_early_data_skipped,
+    foreign_ticket,
+    key_shares,
+    omit,
+)
+from tlsconform.messages import extensions as ext
+from tlsconform.scenario import Case, Need, cases
+from tlsconform.verdict.expect import alert, completes, completes_or_aborts, completes_with
+from tlsconform.verdict.levels import Level
+from tlsconform.verdict.negotiation_checks import answered, hello_retry_requested
 from tlsconform.verdict.session_checks import not_resumed
 
 TOPIC = ("early_data",)
 A_TICKET = Resume("psk")
+ACCEPTS = Need("0-RTT (a ticket's early data is accepted)", mutations=[early_data()],
+               resume=A_TICKET, check=answered(ext.EARLY_DATA))
 SKIP = ("Ignore the extension and return a regular 1-RTT response. The server then skips "
         "past early data by attempting to deprotect received records using the handshake "
         "traffic key, discarding records which fail deprotection (up to the configured "
@@ -29,10 +41,10 @@ ONLY_FIRST = ("In order to accept early data, the server MUST have accepted a PS
 
 
 def row(name: str, requirement: str, expect: object, sentence: str = SKIP,
-        resume: Resume | None = A_TICKET, mutations: tuple = ()) -> Case:
-    return Case(id=f"tls13-{name}", version="tls13", rfc=("8446", "4.2.10"), topics=TOPIC,
-                sentence=sentence, requirement=requirement, resume=resume,
-                mutations=[early_data(), *mutations], expect=expect)  # type: ignore[arg-type]
+        resume: Resume | None = A_TICKET, mutations: tuple = (), **more: object) -> Case:
+    return Case(id=f"tls13-{name}", version="tls13", topics=TOPIC, sentence=sentence,
+                requirement=requirement, resume=resume, mutations=[early_data(), *mutations],
+                expect=expect, **{"rfc": ("8446", "4.2.10"), **more})  # type: ignore[arg-type]
 
 
 EARLY_DATA = [
@@ -58,6 +70,29 @@ EARLY_DATA = [
         "protected), which a client MUST NOT send: the server must not accept it; it "
         "completes or aborts",
         completes_or_aborts(), sentence=ONLY_FIRST, resume=None),
+    row("early-data-beyond-max-size",
+        "accepted 0-RTT data one byte beyond the ticket's max_early_data_size: the server "
+        "terminates the connection with unexpected_message",
+        alert("unexpected_message"), rfc=("8446", "4.6.1"), level=Level.SHOULD,
+        needs=(ACCEPTS,), mutations=(early_data_beyond_limit(),),
+        sentence=("A server receiving more than max_early_data_size bytes of 0-RTT data "
+                  "SHOULD terminate the connection with an \"unexpected_message\" alert.")),
+    row("end-of-early-data-skipped",
+        "accepted 0-RTT data, then no EndOfEarlyData and the Finished under the handshake "
+        "keys: the server cannot decrypt it as 0-RTT and terminates with bad_record_mac",
+        alert("bad_record_mac"), needs=(ACCEPTS,), mutations=(end_of_early_data_skipped(),),
+        sentence=("Specifically, if the server fails to decrypt a 0-RTT record following an "
+                  "accepted \"early_data\" extension, it MUST terminate the connection with "
+                  "a \"bad_record_mac\" alert as per Section 5.2.")),
+    row("end-of-early-data-omitted",
+        "accepted 0-RTT data, then the Finished as 0-RTT where EndOfEarlyData is due: "
+        "unexpected_message",
+        alert("unexpected_message"), rfc=("8446", "4"), needs=(ACCEPTS,),
+        mutations=(omit("EndOfEarlyData"),),
+        sentence=("Protocol messages MUST be sent in the order defined in Section 4.4.1 and "
+                  "shown in the diagrams in Section 2. A peer which receives a handshake "
+                  "message in an unexpected order MUST abort the handshake with an "
+                  "\"unexpected_message\" alert.")),
 ]
 
 
