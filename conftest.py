@@ -12,6 +12,8 @@ pytest_plugins = [
     "fixtures.target_loss",
     "fixtures.run_summary",
     "fixtures.conformance",
+    "fixtures.evidence",
+    "fixtures.reports",
 ]
 
 MARKERS = {
