@@ -157,6 +157,9 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys):
             self.outcome.internal_error = (f"{type(exc).__name__}: {exc} "
                                            f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
         self.outcome.records = list(self.conn.records)
+        self.outcome.chunks, self.outcome.wire = list(self.conn.chunks), list(self.conn.wire)
+        if not self.tls13 and self.master_secret is not None and self.client_random:
+            self.log_secret("CLIENT_RANDOM", self.master_secret)
         return self.outcome
 
     @property
@@ -193,7 +196,7 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys):
     def send_hello(self, cookie: bytes | None = None) -> bool:
         stage = "retry-hello" if self.retried else "hello"
         flight = [Outgoing("ClientHello", lambda: self.client_hello(cookie),
-                           complete=self.fill_binders, after=Resumption.enter_early_write)]
+                           complete=self.fill_binders, after=Keys.enter_early_keys)]
         if self.offer.early_data and self.offer.psk is not None and not self.retried:
             # RFC 8446 4.2.10: 0-RTT data, under the PSK's early keys
             flight.append(Outgoing("ApplicationData", lambda: self.request,

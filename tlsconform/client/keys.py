@@ -3,7 +3,10 @@ updates, the TLS 1.2 master secret and key block; part of ``ClientDriver``."""
 
 from __future__ import annotations
 
+import hashlib
+
 from tlsconform.crypto import prf
+from tlsconform.crypto.schedule import KeySchedule
 from tlsconform.wire.protection import (
     Protection,
     Tls13Protection,
@@ -42,6 +45,21 @@ class Keys:
         """After our TLS 1.3 Finished, our records switch to application keys."""
         if self.application_write is not None:
             self.conn.write = self.application_write
+
+    def log_secret(self, label: str, secret: bytes) -> None:
+        """A key log line (SSLKEYLOGFILE) on the outcome, as the secret becomes known: so
+        the conversation's evidence can be decrypted in Wireshark after the run."""
+        assert self.client_random is not None
+        self.outcome.key_log.append(f"{label} {self.client_random.hex()} {secret.hex()}")
+
+    def enter_early_keys(self) -> None:
+        """0-RTT write keys (``enter_early_write``), and their secret in the key log."""
+        self.enter_early_write()
+        psk = self.offer.psk
+        if self.early_write is not None and psk is not None:
+            schedule = KeySchedule(psk.hash, psk.secret)
+            self.log_secret("CLIENT_EARLY_TRAFFIC_SECRET", schedule.client_early_traffic_secret(
+                hashlib.new(psk.hash, self.transcript).digest()))
 
     def master(self) -> bytes:
         """The TLS 1.2 master secret (RFC 7627 when EMS was negotiated), derived once."""

@@ -139,6 +139,8 @@ class ServerFlight:
         self.schedule.enter_handshake(shared)
         c_hs, s_hs = self.schedule.handshake_traffic_secrets(self.transcript_hash())
         self.secrets.update(c_hs=c_hs, s_hs=s_hs)
+        self.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs)
+        self.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", s_hs)
         self.conn.read = self.tls13_protection(s_hs)
         self.handshake_write = self.tls13_protection(c_hs)
         if self.early_write is None:  # else early data goes on until EncryptedExtensions
@@ -374,6 +376,8 @@ class ServerFlight:
         self.schedule.enter_master()
         c_ap, s_ap = self.schedule.application_traffic_secrets(self.transcript_hash())
         self.secrets.update(c_ap=c_ap, s_ap=s_ap)
+        self.log_secret("CLIENT_TRAFFIC_SECRET_0", c_ap)
+        self.log_secret("SERVER_TRAFFIC_SECRET_0", s_ap)
         self.conn.superseded = (self.conn.read, "handshake keys")
         self.conn.read = self.tls13_protection(s_ap)
         self.application_write = self.tls13_protection(c_ap)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from tlsconform.crypto.suites import suite_name
 from tlsconform.messages.extensions import Extension
-from tlsconform.wire.connection import RecordInfo
+from tlsconform.wire.connection import RecordInfo, Wire
 from tlsconform.wire.events import Alert, Event, Unparsed
 
 VERSION_NAMES = {0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2",
@@ -66,6 +66,11 @@ class Outcome:
     renegotiation: Outcome | None = None  # the second handshake inside this connection
     ticket_lifetimes: list[int] = field(default_factory=list)  # TLS 1.3 NewSessionTickets
     key_updates: list[int] = field(default_factory=list)  # request_update of the server's
+    # Evidence (``--evidence``): the bytes in each direction in order, the log of what was
+    # sent and read, and SSLKEYLOGFILE lines, so a failure can be opened in Wireshark.
+    chunks: list[tuple[str, bytes]] = field(default_factory=list)
+    wire: list[Wire] = field(default_factory=list)
+    key_log: list[str] = field(default_factory=list)
 
     @property
     def alert(self) -> Alert | None:

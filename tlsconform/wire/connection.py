@@ -70,12 +70,38 @@ class RecordInfo:
     plaintext_length: int | None = None
 
 
+class _KeptSocket:
+    """The reader's view of the socket: every chunk received is kept (a reference, not a
+    copy) for evidence (a pcap of the conversation)."""
+
+    __slots__ = ("chunks", "sock")
+
+    def __init__(self, sock: socket.socket, chunks: list[tuple[str, bytes]]) -> None:
+        self.sock, self.chunks = sock, chunks
+
+    def recv(self, size: int) -> bytes:
+        data = self.sock.recv(size)
+        if data:
+            self.chunks.append(("received", data))
+        return data
+
+    def fileno(self) -> int:
+        return self.sock.fileno()
+
+    def settimeout(self, timeout: float | None) -> None:
+        self.sock.settimeout(timeout)
+
+
 class Connection:
-    """A TLS conversation's transport, for either end of it."""
+    """A TLS conversation's transport, for either end of it.
+
+    ``chunks``: the bytes in each direction, in the order they were sent and received.
+    """
 
     def __init__(self, sock: socket.socket, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.sock, self.timeout = sock, timeout
-        self.reader = RecordReader(sock)
+        self.chunks: list[tuple[str, bytes]] = []
+        self.reader = RecordReader(_KeptSocket(sock, self.chunks))  # type: ignore[arg-type]
         self.pending: deque[tuple[Event | tuple[RawMessage, bool], int]] = deque()
         self.marks: list[int] = []  # bytes received before each of our sends
         self.last_sends = 0  # how many of our sends came before the last event arrived
@@ -116,6 +142,7 @@ class Connection:
         if self.reader.ended is not None and self._ended_at is None:
             self._ended_at = len(self.marks)
         self.marks.append(self.reader.received)
+        self.chunks.append(("sent", data))
         try:
             self.sock.sendall(data)
         except OSError as exc:
