@@ -14,6 +14,7 @@ pytest_plugins = [
     "fixtures.conformance",
     "fixtures.evidence",
     "fixtures.reports",
+    "fixtures.profiles",
 ]
 
 MARKERS = {
@@ -45,6 +46,7 @@ MARKERS = {
     "key_update": "TLS 1.3 KeyUpdate after the handshake",
     "renegotiation": "TLS 1.2 renegotiation (RFC 5746) and handshakes after the handshake",
     "known_deviation": "a case the implementation under test is known to fail",
+    "policy": "a deployment profile's rule (--profile), not an RFC's",
 }
 
 
