@@ -25,6 +25,7 @@ from suites.test_versions import VERSIONS
 from tlsconform.client.driver import ClientDriver
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.offer import TLS12, TLS13, tls12, tls13
+from tlsconform.client.resume import Resume
 from tlsconform.client.words import key_shares
 from tlsconform.scenario import OFFERS, Case, run_case
 from tlsconform.target import Target
@@ -185,6 +186,18 @@ def test_scenarios_pass_without_a_fault(servers: Servers, pki: PKI, case: Case):
     _, verdict = run_case(case, servers.target(None, case.client_auth),
                           identity(pki, case.client_cert), timeout=READ_BOUND)
     assert verdict.grade is Grade.strict, verdict.message
+
+
+@pytest.mark.parametrize(("kind", "version"), [("session_id", "tls12"), ("ticket", "tls12"),
+                                               ("psk", "tls13")])
+def test_resumes_without_a_fault(servers: Servers, kind: str, version: str):
+    """One session cache and one ticket key per server: a second connection resumes what
+    the first one made, by TLS 1.2 session id, RFC 5077 ticket or TLS 1.3 PSK."""
+    case = Case(id=f"{version}-{kind}-resumed", rfc=("5246", "7.4.1.2"), version=version,
+                requirement="a session offered back", resume=Resume(kind, required=True))
+    outcome, verdict = run_case(case, servers.target(), timeout=READ_BOUND)
+    assert outcome.completed, verdict.message
+    assert outcome.resumed, verdict.message
 
 
 # -- faults --------------------------------------------------------------------------------
