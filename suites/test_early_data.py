@@ -24,7 +24,7 @@ from tlsconform.verdict.session_checks import not_resumed
 TOPIC = ("early_data",)
 A_TICKET = Resume("psk")
 ACCEPTS = Need("0-RTT (a ticket's early data is accepted)", mutations=[early_data()],
-               resume=A_TICKET, check=answered(ext.EARLY_DATA))
+               resume=A_TICKET, check=answered(ext.EARLY_DATA), feature="early_data")
 SKIP = ("Ignore the extension and return a regular 1-RTT response. The server then skips "
         "past early data by attempting to deprotect received records using the handshake "
         "traffic key, discarding records which fail deprotection (up to the configured "

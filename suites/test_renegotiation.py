@@ -30,6 +30,7 @@ from tlsconform.verdict.session_checks import (
 TOPIC = ("renegotiation",)
 TLS12, TLS13 = 0x0303, 0x0304
 RENEGOTIATES = Need("secure renegotiation (a plain one completes)", renegotiation=[],
+                    feature="renegotiation",
                     check=renegotiated())
 DECLINE = ("no_renegotiation: Sent by the client in response to a hello request or by the "
            "server in response to a client hello after initial handshaking. ... This message "

@@ -81,3 +81,21 @@ def test_a_bad_profile_is_one_usage_error(tmp_path: Path) -> None:
     assert result.returncode == 4, result.stdout + result.stderr
     assert "forbid: unknown md5" in result.stderr
     assert result.stderr.count("ERROR:") == 1, result.stderr
+
+
+def test_a_required_feature_turns_a_skip_into_a_failure(tmp_path: Path) -> None:
+    """Python's ssl declines renegotiation: the row skips, unless the profile requires it."""
+    profile = tmp_path / "reneg.toml"
+    profile.write_text('name = "reneg"\nrequire = ["renegotiation"]\n')
+    args = ("suites/test_renegotiation.py", "-q", "-p", "no:cacheprovider", "--server",
+            "embedded", "-k", "renegotiation-wrong-verify-data")
+    plain = subprocess.run([sys.executable, "-m", "pytest", *args], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert plain.returncode == 0 and "1 skipped" in plain.stdout, plain.stdout
+    required = subprocess.run([sys.executable, "-m", "pytest", *args, "--profile",
+                               str(profile)], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+    assert required.returncode == 1, required.stdout
+    assert "profile reneg requires renegotiation; this row needs secure renegotiation" \
+        in required.stdout
+    assert "tlsconform: 0 passed, 0 advisory, 1 failed" in required.stdout

@@ -36,6 +36,7 @@ class Need:
     check: Check | None = None  # what the completed probe must also show (an answer)
     resume: Resume | None = None  # the probe resumes a session like the row
     renegotiation: Sequence[Mutation] | None = None  # the probe renegotiates like the row
+    feature: str = ""  # what a profile may require instead of skipping ("early_data")
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,11 @@ class Resume:
             raise ValueError(f"Resume kind {self.kind!r} is not one of {KINDS}")
 
     @property
+    def features(self) -> frozenset[str]:
+        """What a profile can require of the target for this row to run (``require``)."""
+        return frozenset({"resumption", *(["tickets"] if self.kind != "session_id" else [])})
+
+    @property
     def what(self) -> str:
         return {"session_id": "a TLS 1.2 session id", "ticket": "an RFC 5077 session ticket",
                 "psk": "a TLS 1.3 NewSessionTicket"}[self.kind]

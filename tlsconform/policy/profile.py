@@ -15,7 +15,9 @@ Fields (all optional but ``name``)::
     min_dh_bits = 2048
     min_days_left = 30                     # on the server's certificate
     max_lifespan_days = 398                # notBefore .. notAfter
-    require = ["extended_master_secret", "secure_renegotiation"]
+    require = ["extended_master_secret", "secure_renegotiation"]  # answered in TLS 1.2
+    # also "resumption", "tickets", "early_data", "renegotiation": rows that need the
+    # feature fail, instead of skipping, against a target without it
     advisory_fails = true                  # a SHOULD not met fails the run
 """
 
@@ -40,6 +42,8 @@ CLASSES = {
     "sha1_signatures": "SHA-1 signatures",
 }
 EXTENSIONS = ("extended_master_secret", "secure_renegotiation")
+# Features rows need: a profile that requires one fails those rows instead of skipping.
+FEATURES = ("resumption", "tickets", "early_data", "renegotiation")
 BUILT_IN = ("modern", "intermediate")
 INT_FIELDS = ("min_rsa_bits", "min_ec_bits", "min_dh_bits", "min_days_left",
               "max_lifespan_days")
@@ -159,7 +163,7 @@ def parse(text: str, where: str) -> Profile:
         groups=None if groups is None else frozenset(_group(g, where) for g in groups),
         require_groups=frozenset(_group(g, where)
                                  for g in data.get("require_groups", [])),
-        require=_strings(data, "require", where, EXTENSIONS) or (),
+        require=_strings(data, "require", where, EXTENSIONS + FEATURES) or (),
         advisory_fails=advisory, **ints)
 
 

@@ -229,7 +229,7 @@ def extension_rows(profile: Profile) -> list[PolicyRow]:
     codes = {"extended_master_secret": ext.EXTENDED_MASTER_SECRET,
              "secure_renegotiation": ext.RENEGOTIATION_INFO}
     rows = []
-    for name in profile.require:
+    for name in (n for n in profile.require if n in codes):
         def answered(o: Outcome, code: int = codes[name]) -> bool:
             return any(m.name == "ServerHello" and any(c == code for c, _ in m.extensions)
                        for m in o.messages)
