@@ -39,7 +39,9 @@ def _record_line(record: bytes, info: RecordInfo | None, protected: bool) -> str
         inner = _type(info.inner_type) if info.inner_type is not None else "did not open"
         return f"{line}  protected: {inner}" + (
             f", {info.plaintext_length} bytes" if info.plaintext_length is not None else "")
-    if content_type == HANDSHAKE and not protected:
+    if protected:
+        return f"{line}  protected"
+    if content_type == HANDSHAKE:
         return f"{line}  {_handshake_names(record[HEADER_LEN:])}"
     return line
 
@@ -50,7 +52,7 @@ class _Side:
     def __init__(self) -> None:
         self.buffer = b""
         self.broken = False
-        self.protected = False  # TLS 1.2 records after this side's ChangeCipherSpec
+        self.protected = False  # records after this side's ChangeCipherSpec
 
     def feed(self, data: bytes) -> Iterator[bytes]:
         self.buffer += data
@@ -80,8 +82,11 @@ def _records(conversation: Conversation) -> Iterator[str]:
         else:
             yield f"{ARROWS[direction]} {len(data)} bytes"
         for record in side.feed(data):
-            info = next(received, None) if direction == "received" else None
-            yield f"      {_record_line(record, info, side.protected)}"
+            line = _record_line(record, None, side.protected)
+            if direction == "received":
+                info = next(received, None)
+                line = _record_line(record, info, False) if info else f"{line}  (not read)"
+            yield f"      {line}"
             if record[0] == 20:
                 side.protected = True
         if side.broken and side.buffer:
@@ -100,9 +105,8 @@ def _conversation(conversation: Conversation) -> list[str]:
     lines += list(_records(conversation)) or ["  none"]
     lines += ["", "what the client sent and read:"]
     lines += list(_events(outcome)) or ["  nothing"]
-    if outcome.renegotiation is not None:
-        lines += ["", "renegotiation, inside this connection:"]
-        lines += [f"  {line}" for line in _events(outcome.renegotiation)] or ["  nothing"]
+    if outcome.renegotiation is not None:  # its messages are in this connection's log
+        lines.append(f"renegotiation: {outcome.renegotiation.describe()}")
     if outcome.sent_alert is not None:
         lines.append(f"client's alert: {outcome.sent_alert.describe()}")
     lines += ["", f"outcome: {outcome.describe()}", ""]
