@@ -162,7 +162,8 @@ def test_main_reports_unavailable_and_fails_on_unexpected(
     junit = write_junit(tmp_path)
     ran: list[str] = []
 
-    def fake_run_one(name: str, out: Path, workers: int) -> tuple[Run, float]:
+    def fake_run_one(name: str, out: Path, workers: int, target: str | None = None
+                     ) -> tuple[Run, float]:
         ran.append(name)
         return Run(name, cases=parse_junit(junit)), 0.5
 
@@ -171,7 +172,8 @@ def test_main_reports_unavailable_and_fails_on_unexpected(
     out = tmp_path / "out"
     assert matrix.main(["--servers", "here,absent", "--out", str(out)]) == 1
     assert ran == ["here"]
-    assert {p.name for p in out.iterdir()} >= {"matrix.md", "matrix.html", "matrix.json"}
+    assert {p.name for p in out.iterdir()} >= {"matrix.md", "matrix.html", "matrix-grid.html",
+                                               "matrix.json"}
     printed = capsys.readouterr().out
     assert "absent: not available" in printed
     assert json.loads((out / "matrix.json").read_text())["implementations"]["absent"][
@@ -183,7 +185,8 @@ def test_main_passes_when_everything_is_expected(
 ):
     clean = [c for c in parse_junit(write_junit(tmp_path)) if not c.unexpected]
     monkeypatch.setattr(matrix, "availability", lambda: {"here": True, "absent": False})
-    monkeypatch.setattr(matrix, "run_one", lambda name, out, workers: (Run(name, cases=clean), 0))
+    monkeypatch.setattr(matrix, "run_one",
+                        lambda name, out, workers, target: (Run(name, cases=clean), 0))
     assert matrix.main(["--servers", "here,absent", "--out", str(tmp_path / "o")]) == 0
 
 

@@ -1,19 +1,27 @@
 """Run the catalogue against every local TLS implementation and write the conformance matrix.
 
-    python -m tools.matrix [--servers a,b,...] [--out DIR] [-n WORKERS] [--jobs N]
+    python -m tools.matrix [--servers a,b,...] [--target NAME=HOST:PORT ...] [--out DIR]
+                           [-n WORKERS] [--jobs N]
 
 Each implementation gets its own ``pytest suites --server NAME`` run (its deviations file
-applies as usual); per-case results come from that run's JUnit XML. An implementation that
+applies as usual); per-case results come from that run's JUnit XML. ``--target
+NAME=HOST:PORT`` (repeatable) adds a remote server as implementation NAME, run with
+``pytest suites --target HOST:PORT`` (no deviations file, no required versions: what it
+does not speak skips); ``--servers ''`` leaves the local ones out. An implementation that
 is not installed is reported "not available", not as failures. Writes ``matrix.md``,
-``matrix.html`` and ``matrix.json`` into ``--out`` (default ``reports/matrix``), with each
-run's JUnit XML and log under ``junit/`` and ``logs/``. Exits 1 when any implementation has
-an unexpected failure (or its run broke), 2 on a usage error, else 0.
+``matrix.html`` (topic view), ``matrix-grid.html`` (case x implementation) and
+``matrix.json`` into ``--out`` (default ``reports/matrix``), with each run's JUnit XML and
+log under ``junit/`` and ``logs/``. The header of each (suite version, run date, every
+implementation's version) is the only part that changes between runs of the same
+behaviour. Exits 1 when any implementation has an unexpected failure (or its run broke), 2
+on a usage error, else 0.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 import time
@@ -21,6 +29,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from tools.matrix_grid import grid_html
+from tools.matrix_header import Header, make_header
 from tools.matrix_render import as_json, html, markdown
 from tools.matrix_results import ERROR, NOT_AVAILABLE, RAN, RESULTS, TOTAL, Run, parse_junit
 
@@ -32,6 +42,8 @@ TLS12_ONLY = ("mbedtls",)
 """Mbed TLS 2.28 has no TLS 1.3; every other implementation must keep both versions, so a
 regression to TLS 1.2 only fails the run instead of turning into skips."""
 PYTEST_OK = (0, 1)  # all passed / some tests failed: either way the XML is complete
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+"""A remote target's name: it names files (junit/NAME.xml), so no slashes or spaces."""
 
 
 def default_servers() -> list[str]:
@@ -46,21 +58,39 @@ def availability() -> dict[str, bool]:
     return available_implementations()
 
 
-def pytest_command(name: str, workers: int, junit: Path) -> list[str]:
-    required = "tls12" if name in TLS12_ONLY else "tls12,tls13"
-    return [sys.executable, "-m", "pytest", "suites", "-n", str(workers), "--server", name,
-            "--require-version", required, "-p", "no:cacheprovider", "-q",
-            f"--junitxml={junit}"]
+def parse_target(text: str) -> tuple[str, str]:
+    """``name=host:port`` -> (name, "host:port"); ValueError saying what is wrong."""
+    from tlsconform.target import parse_address
+
+    name, sep, address = text.partition("=")
+    if not sep or not _NAME.fullmatch(name):
+        raise ValueError(f"{text!r}: give NAME=HOST:PORT, NAME of letters, digits, . _ -")
+    parse_address(address)  # the same check pytest's --target makes, but before any run
+    return name, address
 
 
-def run_one(name: str, out: Path, workers: int) -> tuple[Run, float]:
+def pytest_command(name: str, workers: int, junit: Path, target: str | None = None
+                   ) -> list[str]:
+    """A local server runs with its deviations file and the versions it must keep; a remote
+    target only by its address, so what it does not speak skips."""
+    if target is not None:
+        chosen = ["--target", target]
+    else:
+        required = "tls12" if name in TLS12_ONLY else "tls12,tls13"
+        chosen = ["--server", name, "--require-version", required]
+    return [sys.executable, "-m", "pytest", "suites", "-n", str(workers), *chosen,
+            "-p", "no:cacheprovider", "-q", f"--junitxml={junit}"]
+
+
+def run_one(name: str, out: Path, workers: int, target: str | None = None
+            ) -> tuple[Run, float]:
     """One implementation's pytest run, read back from its JUnit XML; and its wall time."""
     junit = out / "junit" / f"{name}.xml"
     log = out / "logs" / f"{name}.log"
     junit.unlink(missing_ok=True)
     started = time.monotonic()
     with log.open("wb") as log_file:
-        code = subprocess.run(pytest_command(name, workers, junit), cwd=ROOT,
+        code = subprocess.run(pytest_command(name, workers, junit, target), cwd=ROOT,
                               stdin=subprocess.DEVNULL, stdout=log_file,
                               stderr=subprocess.STDOUT, check=False).returncode
     seconds = time.monotonic() - started
@@ -78,18 +108,23 @@ def summary_line(run: Run, seconds: float | None) -> str:
     return f"{run.implementation}: {text} ({seconds:.1f} s)"
 
 
-def write_reports(runs: list[Run], out: Path) -> None:
+def write_reports(runs: list[Run], out: Path, header: Header | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    (out / "matrix.md").write_text(markdown(runs))
-    (out / "matrix.html").write_text(html(runs))
-    (out / "matrix.json").write_text(as_json(runs))
+    (out / "matrix.md").write_text(markdown(runs, header))
+    (out / "matrix.html").write_text(html(runs, header))
+    (out / "matrix-grid.html").write_text(grid_html(runs, header))
+    (out / "matrix.json").write_text(as_json(runs, header))
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m tools.matrix", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--servers", help="comma-separated implementations "
-                        "(default: every local server except the fault-injection one)")
+    parser.add_argument("--servers", help="comma-separated local implementations "
+                        "(default: every local server except the fault-injection one; "
+                        "'' for none, with --target)")
+    parser.add_argument("--target", dest="targets", action="append", default=[],
+                        metavar="NAME=HOST:PORT", help="a remote server to add to the matrix "
+                        "as implementation NAME (repeatable)")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder")
     parser.add_argument("-n", dest="workers", type=int, default=2,
                         help="pytest-xdist workers per implementation (default 2)")
@@ -101,29 +136,46 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     available = availability()
-    names = args.servers.split(",") if args.servers else default_servers()
+    names = default_servers() if args.servers is None else [
+        name for name in args.servers.split(",") if name.strip()]
     unknown = [name for name in names if name not in available]
     if unknown:
         print(f"unknown implementation(s): {', '.join(unknown)} "
               f"(known: {', '.join(sorted(available))})", file=sys.stderr)
         return 2
+    try:
+        targets = dict(parse_target(text) for text in args.targets)
+    except ValueError as exc:
+        print(f"--target {exc}", file=sys.stderr)
+        return 2
+    clash = sorted(set(names) & set(targets)) or (
+        ["(a name given twice)"] if len(targets) < len(args.targets) else [])
+    if clash:
+        print(f"--target name(s) already in the matrix: {', '.join(clash)}", file=sys.stderr)
+        return 2
+    if not names and not targets:
+        print("nothing to run: --servers '' needs at least one --target", file=sys.stderr)
+        return 2
+    available.update(dict.fromkeys(targets, True))
+    names += list(targets)
     out: Path = args.out
     for folder in (out / "junit", out / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
     jobs = args.jobs or max(1, (os.cpu_count() or 1) // max(1, args.workers))
     runnable = [name for name in names if available[name]]
+    header = make_header(names, targets)
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        done = dict(zip(runnable, pool.map(lambda n: run_one(n, out, args.workers), runnable),
-                        strict=True))
+        done = dict(zip(runnable, pool.map(
+            lambda n: run_one(n, out, args.workers, targets.get(n)), runnable), strict=True))
     runs = []
     for name in names:
         run, seconds = done.get(name, (Run(name, NOT_AVAILABLE), None))
         runs.append(run)
         print(summary_line(run, seconds))
-    write_reports(runs, out)
+    write_reports(runs, out, header)
     print(f"matrix of {len(runs)} implementations in {time.monotonic() - started:.1f} s: "
-          f"{out / 'matrix.md'}, matrix.html, matrix.json")
+          f"{out / 'matrix.md'}, matrix.html, matrix-grid.html, matrix.json")
     return 1 if any(run.unexpected for run in runs) else 0
 
 

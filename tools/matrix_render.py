@@ -1,7 +1,9 @@
 """The matrix as Markdown (counts), HTML (counts linking to every case) and JSON (every case).
 
-All three depend only on the results, never on the clock or on durations, so two runs with
-the same behaviour give identical files and a diff shows exactly what changed.
+Below their header all three depend only on the results, never on the clock or on
+durations, so two runs with the same behaviour differ in the header's run date alone and a
+diff shows exactly what changed. A row or cell where fewer cases ran than skipped is styled
+"mostly skipped", never ok: it proves little about the implementation.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from __future__ import annotations
 import json
 from html import escape
 
-from tools.matrix_results import RAN, RESULTS, TOTAL, Run
+from tools.matrix_grid import grid
+from tools.matrix_header import Header
+from tools.matrix_results import RAN, RESULTS, TOTAL, Run, mostly_skipped, verdict_class
 
 LEGEND = "strict / conceptual / failed / skipped / known deviation"
 
@@ -24,18 +28,35 @@ def cell_text(counts: dict[str, int] | None) -> str:
     return " / ".join(str(counts[result]) for result in RESULTS)
 
 
+def marked_cell_text(counts: dict[str, int] | None) -> str:
+    """Markdown has no colour: a mostly skipped cell says so in words."""
+    text = cell_text(counts)
+    return f"{text} (mostly skipped)" if counts and mostly_skipped(counts) else text
+
+
 def status_text(run: Run) -> str:
     if run.status == RAN:
-        return "unexpected failures" if run.unexpected else "ok"
+        said = ["unexpected failures"] if run.unexpected else []
+        if mostly_skipped(run.counts()[TOTAL]):
+            said.append("mostly skipped")
+        return "; ".join(said) or "ok"
     return f"{run.status}: {run.detail}" if run.detail else run.status
 
 
-def markdown(runs: list[Run]) -> str:
+def status_class(run: Run) -> str:
+    if run.status != RAN:
+        return "na"
+    return verdict_class(run.counts()[TOTAL]) if not run.unexpected else "bad"
+
+
+def markdown(runs: list[Run], header: Header | None = None) -> str:
     columns = topics(runs)
-    lines = [
-        "# TLS conformance matrix",
-        "",
-        f"Each cell: {LEGEND} (cases). Per-case details: matrix.html, matrix.json.",
+    lines = ["# TLS conformance matrix", ""]
+    if header:
+        lines += [f"- {line}" for line in header.lines()] + [""]
+    lines += [
+        f"Each cell: {LEGEND} (cases). Per-case details: matrix.html, matrix-grid.html, "
+        "matrix.json.",
         "",
         "| implementation | " + " | ".join(columns) + " | total | status |",
         "|---" * (len(columns) + 3) + "|",
@@ -43,8 +64,8 @@ def markdown(runs: list[Run]) -> str:
     for run in runs:
         counts = run.counts()
         if run.status == RAN:
-            cells = [cell_text(counts.get(topic)) for topic in columns]
-            cells.append(cell_text(counts[TOTAL]))
+            cells = [marked_cell_text(counts.get(topic)) for topic in columns]
+            cells.append(marked_cell_text(counts[TOTAL]))
         else:
             cells = [run.status] * (len(columns) + 1)
         lines.append(f"| {run.implementation} | " + " | ".join(cells)
@@ -52,10 +73,12 @@ def markdown(runs: list[Run]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def as_json(runs: list[Run]) -> str:
-    data = {
+def as_json(runs: list[Run], header: Header | None = None) -> str:
+    """Every case; ``grid`` is topic -> case -> implementation -> result (or not-run)."""
+    data: dict[str, object] = {
         "results": list(RESULTS),
         "topics": topics(runs),
+        "grid": grid(runs),
         "implementations": {
             run.implementation: {
                 "status": run.status,
@@ -66,6 +89,8 @@ def as_json(runs: list[Run]) -> str:
             for run in runs
         },
     }
+    if header:
+        data["header"] = header.as_json()
     return json.dumps(data, indent=2, sort_keys=True) + "\n"
 
 
@@ -74,6 +99,8 @@ body { font-family: sans-serif; margin: 1.5em; }
 table { border-collapse: collapse; margin-bottom: 1.5em; }
 th, td { border: 1px solid #bbb; padding: 0.3em 0.6em; text-align: left; vertical-align: top; }
 td.bad { background: #fdd; } td.good { background: #dfd; } td.na { color: #888; }
+td.mostly-skipped { background: repeating-linear-gradient(45deg, #eee, #eee 4px,
+  #fff7cc 4px, #fff7cc 8px); }
 tr.strict td:nth-child(2) { color: #060; }
 tr.failed td:nth-child(2), tr.conceptual td:nth-child(2) { color: #a00; font-weight: bold; }
 """
@@ -83,7 +110,7 @@ def anchor(implementation: str, topic: str) -> str:
     return f"{implementation}--{topic}"
 
 
-def html(runs: list[Run]) -> str:
+def html(runs: list[Run], header: Header | None = None) -> str:
     columns = topics(runs)
     head = "".join(f"<th>{escape(topic)}</th>" for topic in [*columns, TOTAL])
     rows = []
@@ -93,14 +120,17 @@ def html(runs: list[Run]) -> str:
         for topic in [*columns, TOTAL]:
             cells.append(_cell(run, topic, counts.get(topic)))
         rows.append(f"<tr><th>{escape(run.implementation)}</th>{''.join(cells)}"
-                    f"<td>{escape(status_text(run))}</td></tr>")
+                    f'<td class="{status_class(run)}">{escape(status_text(run))}</td></tr>')
     details = [_details(run, topic) for run in runs if run.status == RAN for topic in columns
                if any(case.topic == topic for case in run.cases)]
     return (
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
         f"<title>TLS conformance matrix</title><style>{STYLE}</style></head><body>\n"
         "<h1>TLS conformance matrix</h1>\n"
-        f"<p>Each cell: {LEGEND}; follow it for every case, expected against observed.</p>\n"
+        + (header.html() if header else "")
+        + f"<p>Each cell: {LEGEND}; follow it for every case, expected against observed. "
+        "Striped: mostly skipped (fewer cases ran than skipped). "
+        'Case by case: <a href="matrix-grid.html">matrix-grid.html</a>.</p>\n'
         f"<table><tr><th>implementation</th>{head}<th>status</th></tr>\n"
         + "\n".join(rows) + "\n</table>\n" + "\n".join(details) + "\n</body></html>\n"
     )
@@ -111,7 +141,7 @@ def _cell(run: Run, topic: str, counts: dict[str, int] | None) -> str:
         return f'<td class="na">{escape(run.status)}</td>'
     if counts is None:
         return '<td class="na">-</td>'
-    css = "bad" if counts["conceptual"] + counts["failed"] > 0 else "good"
+    css = verdict_class(counts)
     if topic == TOTAL:
         return f'<td class="{css}">{cell_text(counts)}</td>'
     target = escape(anchor(run.implementation, topic))

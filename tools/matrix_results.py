@@ -25,6 +25,7 @@ from pathlib import Path
 RESULTS = ("strict", "conceptual", "failed", "skipped", "known-deviation")
 RAN, NOT_AVAILABLE, ERROR = "ran", "not available", "error"
 TOTAL = "total"
+MOSTLY_SKIPPED = "mostly-skipped"
 _EXPECTED_IN_MESSAGE = re.compile(r"expected (.+?); observed ")
 _CLOSE = re.compile(r"connection (?:closed \(FIN\)|reset \(RST\))")
 _QUOTED_BYTES = re.compile(r"(unparseable data \(.*?\)): [0-9a-f]+(?:\.\.\.)?")
@@ -73,6 +74,19 @@ class Run:
             table.setdefault(case.topic, dict.fromkeys(RESULTS, 0))[case.result] += 1
             table[TOTAL][case.result] += 1
         return table
+
+
+def mostly_skipped(counts: dict[str, int]) -> bool:
+    """Fewer cases ran than skipped: such a row or cell proves little, so it must not look ok."""
+    ran = sum(counts[result] for result in RESULTS if result != "skipped")
+    return ran < counts["skipped"]
+
+
+def verdict_class(counts: dict[str, int]) -> str:
+    """How a count cell looks: any unrecorded failure is bad; then mostly skips; else good."""
+    if counts["conceptual"] + counts["failed"] > 0:
+        return "bad"
+    return MOSTLY_SKIPPED if mostly_skipped(counts) else "good"
 
 
 def topic_of(classname: str) -> str:

@@ -1,0 +1,56 @@
+"""The matrix's header: the suite's version, the run date and each implementation's version.
+
+The run date is the only clock reading in the matrix and it lives here, in the header, never
+in the per-case content (topic table, grid, case details), so a diff of two runs' files
+shows one header line for the date and otherwise exactly what changed in behaviour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from html import escape
+
+from tools.implementation_versions import implementation_version, suite_version, unknown
+
+
+@dataclass(frozen=True)
+class Header:
+    suite: str
+    run_date: str  # ISO 8601, UTC, to the second
+    versions: dict[str, str]  # implementation -> version text, in matrix order
+    targets: dict[str, str] = field(default_factory=dict)  # remote name -> host:port
+
+    def lines(self) -> list[str]:
+        out = [f"tlsconform {self.suite}; run {self.run_date}"]
+        for name, version in self.versions.items():
+            where = f" at {self.targets[name]}" if name in self.targets else ""
+            out.append(f"{name}{where}: {version}")
+        return out
+
+    def as_json(self) -> dict[str, object]:
+        return {"suite": self.suite, "run_date": self.run_date, "versions": self.versions,
+                "targets": self.targets}
+
+    def html(self) -> str:
+        rows = "".join(
+            f"<tr><th>{escape(name)}</th><td>{escape(self.targets.get(name, 'local'))}</td>"
+            f"<td>{escape(version)}</td></tr>" for name, version in self.versions.items())
+        return (f"<p>tlsconform {escape(self.suite)}; run {escape(self.run_date)}</p>\n"
+                "<table class=\"header\"><tr><th>implementation</th><th>where</th>"
+                f"<th>version</th></tr>{rows}</table>\n")
+
+
+def remote_version(address: str) -> str:
+    return unknown(f"remote target {address}: not asked")
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def make_header(names: list[str], targets: dict[str, str]) -> Header:
+    """Ask every local implementation in ``names`` for its version; remote ones stay unknown."""
+    versions = {name: remote_version(targets[name]) if name in targets
+                else implementation_version(name) for name in names}
+    return Header(suite_version(), now(), versions, dict(targets))
