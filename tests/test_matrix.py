@@ -1,4 +1,5 @@
-"""tools.matrix: JUnit XML -> per-case results -> counts, Markdown, HTML and JSON (no servers)."""
+"""tools.matrix: JUnit XML -> per-case results -> counts, grid, header, Markdown, HTML and JSON;
+remote targets (no servers, no catalogue run)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,22 @@ from pathlib import Path
 
 import pytest
 
+from tools import implementation_versions as versions
 from tools import matrix
-from tools.matrix_render import as_json, html, markdown
-from tools.matrix_results import NOT_AVAILABLE, TOTAL, Run, parse_junit, steady
+from tools.matrix_grid import NOT_RUN, grid, grid_html
+from tools.matrix_header import Header, make_header
+from tools.matrix_render import as_json, html, markdown, status_text
+from tools.matrix_results import (
+    MOSTLY_SKIPPED,
+    NOT_AVAILABLE,
+    TOTAL,
+    CaseResult,
+    Run,
+    mostly_skipped,
+    parse_junit,
+    steady,
+    verdict_class,
+)
 
 JUNIT = """<?xml version="1.0" encoding="utf-8"?>
 <testsuites name="pytest" tests="6" timestamp="{stamp}" hostname="vm">
@@ -193,3 +207,197 @@ def test_main_passes_when_everything_is_expected(
 def test_main_refuses_unknown_names(monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
     monkeypatch.setattr(matrix, "availability", lambda: {"here": True})
     assert matrix.main(["--servers", "nope", "--out", str(tmp_path)]) == 2
+
+
+# --- the grid, the header, mostly skipped, remote targets ---------------------------------
+
+HEADER = Header("0.1.0", "2026-11-26T10:00:00+00:00",
+                {"impl": "OpenSSL 3.0.19", "absent": "unknown (not installed)"})
+
+
+def skip_only(tmp_path: Path) -> Run:
+    """A run where one case ran and two skipped: fewer ran than skipped."""
+    path = tmp_path / "skips.xml"
+    path.write_text(JUNIT.format(stamp="x", seconds="1", close="closed (FIN)", random="ab"))
+    cases = [c for c in parse_junit(path) if c.result in ("strict", "skipped")]
+    extra = CaseResult("test_alerts[tls13-z]", "alerts", "skipped", "skipped",
+                       message="no TLS 1.3")
+    return Run("skippy", cases=[*cases, extra])
+
+
+def test_grid_has_a_row_per_case_grouped_by_topic(run: Run):
+    table = grid([run, Run("absent", NOT_AVAILABLE)])
+    assert list(table) == ["alerts", "client_auth", "versions"]
+    assert table["versions"]["test_versions[tls12-c]"] == {"impl": "failed", "absent": NOT_RUN}
+    assert table["client_auth"]["test_client_auth[tls12-f]"]["impl"] == "known-deviation"
+    assert sum(len(cases) for cases in table.values()) == len(run.cases)
+
+
+def test_grid_html_colours_each_cell_and_titles_it(run: Run):
+    page = grid_html([run, Run("absent", NOT_AVAILABLE)], HEADER)
+    cells = re.findall(r'<td class="g g-([a-z-]+)" title="([^"]*)">', page)
+    assert len(cells) == 2 * len(run.cases)
+    assert {grade for grade, _ in cells} == {"strict", "conceptual", "failed", "skipped",
+                                             "known-deviation", NOT_RUN}
+    titles = dict((t.split(":")[0], t) for g, t in cells if g == "conceptual")
+    assert "observed: connection closed (FIN or RST) after client Finished" in titles["impl"]
+    assert "expected: fatal alert decode_error(50) then close" in titles["impl"]
+    assert "absent: not run (not available)" in page
+    assert "no TLS 1.3" in page  # a skip's title says why
+    # rows are grouped: each topic row comes before its cases
+    assert page.index('id="grid--alerts"') < page.index("test_alerts[tls12-a]") < page.index(
+        'id="grid--client_auth"') < page.index("test_client_auth[tls12-f]")
+
+
+def test_grid_html_is_self_contained(run: Run):
+    page = grid_html([run], HEADER)
+    assert "<style>" in page and "<script" not in page
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_grid_html_escapes_text(tmp_path: Path):
+    path = write_junit(tmp_path)
+    path.write_text(path.read_text().replace("no TLS 1.3", "&lt;b onmouseover=x&gt;"))
+    page = grid_html([Run("impl", cases=parse_junit(path))])
+    assert "<b onmouseover" not in page and "&lt;b onmouseover=x&gt;" in page
+
+
+def test_mostly_skipped_is_its_own_style_not_green(tmp_path: Path, run: Run):
+    skippy = skip_only(tmp_path)
+    counts = skippy.counts()
+    assert mostly_skipped(counts[TOTAL]) and mostly_skipped(counts["versions"])
+    assert verdict_class(counts[TOTAL]) == MOSTLY_SKIPPED
+    assert verdict_class(counts["alerts"]) == "good"  # 1 ran, 1 skipped: as many
+    assert verdict_class({"strict": 2, "conceptual": 0, "failed": 0, "skipped": 2,
+                          "known-deviation": 0}) == "good"  # as many ran as skipped
+    assert verdict_class(run.counts()["versions"]) == "bad"  # failures win over skips
+    topic_view = html([skippy])
+    row = next(line for line in topic_view.splitlines() if line.startswith("<tr><th>skippy"))
+    # alerts good; versions, total and status striped
+    assert re.findall(r'<td class="([a-z-]+)"', row) == ["good", *[MOSTLY_SKIPPED] * 3]
+    assert status_text(skippy) == "mostly skipped"
+    assert "(mostly skipped)" in markdown([skippy])
+    page = grid_html([skippy])
+    assert f'<th class="{MOSTLY_SKIPPED}"' in page  # the implementation's column
+    assert f'<td class="{MOSTLY_SKIPPED}"' in page  # its topic cells
+    assert f'<th class="{MOSTLY_SKIPPED}"' not in grid_html([run])
+
+
+def test_header_says_versions_date_and_suite(run: Run):
+    for text in (markdown([run], HEADER), html([run], HEADER), grid_html([run], HEADER)):
+        assert "tlsconform 0.1.0" in text and "2026-11-26T10:00:00+00:00" in text
+        assert "OpenSSL 3.0.19" in text and "unknown (not installed)" in text
+    data = json.loads(as_json([run], HEADER))
+    assert data["header"]["versions"]["impl"] == "OpenSSL 3.0.19"
+
+
+def test_run_date_reaches_the_header_only(run: Run):
+    """Two runs of the same behaviour on different days differ in the header line alone."""
+    later = Header(HEADER.suite, "2027-01-02T03:04:05+00:00", HEADER.versions)
+    for render in (markdown, html, grid_html):
+        first = render([run], HEADER).splitlines()
+        second = render([run], later).splitlines()
+        changed = [a for a, b in zip(first, second, strict=True) if a != b]
+        assert len(changed) == 1 and "2026-11-26T10:00:00" in changed[0]
+    first, second = (json.loads(as_json([run], h)) for h in (HEADER, later))
+    first.pop("header"), second.pop("header")
+    assert first == second
+
+
+def test_versions_are_strings_or_a_clear_unknown(monkeypatch: pytest.MonkeyPatch):
+    for name in (*versions.DISCOVERERS, "no-such-implementation"):
+        text = versions.implementation_version(name)
+        assert isinstance(text, str) and text
+    assert versions.implementation_version("no-such-implementation").startswith("unknown (")
+    assert "Python " in versions.implementation_version("embedded")
+    # a tool that is missing or breaks gives "unknown (why)", never an exception
+    monkeypatch.setattr(versions, "command_output", lambda argv: None)
+    assert versions.implementation_version("openssl").startswith("unknown (")
+    assert versions.implementation_version("nss") == (
+        "unknown (dpkg-query libnss3-tools failed)")
+
+    def broken() -> str:
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(versions.DISCOVERERS, "gnutls", broken)
+    assert versions.implementation_version("gnutls") == "unknown (RuntimeError: boom)"
+
+
+def test_suite_version_falls_back_to_pyproject(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(versions, "python_package", lambda name: None)
+    assert versions.suite_version().endswith("(pyproject.toml, not installed)")
+
+
+def test_remote_target_version_is_unknown_not_guessed():
+    header = make_header(["remote"], {"remote": "example.org:443"})
+    assert header.versions == {"remote": "unknown (remote target example.org:443: not asked)"}
+    assert "remote at example.org:443: unknown" in "\n".join(header.lines())
+
+
+@pytest.mark.parametrize(("text", "parsed"), [
+    ("prod=example.org:443", ("prod", "example.org:443")),
+    ("v6.box=[::1]:8443", ("v6.box", "[::1]:8443")),
+])
+def test_parse_target(text: str, parsed: tuple[str, str]):
+    assert matrix.parse_target(text) == parsed
+
+
+@pytest.mark.parametrize("text", ["example.org:443", "=h:1", "a b=h:1", "../x=h:1",
+                                  "x=h", "x=h:0", "x=:443"])
+def test_parse_target_refuses(text: str):
+    with pytest.raises(ValueError):
+        matrix.parse_target(text)
+
+
+def test_remote_command_uses_target_and_no_local_options(tmp_path: Path):
+    command = matrix.pytest_command("prod", 3, tmp_path / "prod.xml", "example.org:443")
+    assert command[1:] == ["-m", "pytest", "suites", "-n", "3", "--target", "example.org:443",
+                           "-p", "no:cacheprovider", "-q", f"--junitxml={tmp_path / 'prod.xml'}"]
+    local = matrix.pytest_command("gnutls", 2, tmp_path / "g.xml")
+    assert local[local.index("--server"):local.index("-p")] == [
+        "--server", "gnutls", "--require-version", "tls12,tls13"]
+
+
+def fake_matrix(monkeypatch: pytest.MonkeyPatch, run: Run) -> list[tuple[str, str | None]]:
+    ran: list[tuple[str, str | None]] = []
+
+    def fake_run_one(name: str, out: Path, workers: int, target: str | None = None
+                     ) -> tuple[Run, float]:
+        ran.append((name, target))
+        return Run(name, cases=[c for c in run.cases if not c.unexpected]), 0.0
+
+    monkeypatch.setattr(matrix, "availability", lambda: {"embedded": True, "gnutls": True})
+    monkeypatch.setattr(matrix, "default_servers", lambda: ["embedded", "gnutls"])
+    monkeypatch.setattr(matrix, "run_one", fake_run_one)
+    return ran
+
+
+def test_targets_join_beside_or_instead_of_local(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+):
+    ran = fake_matrix(monkeypatch, run)
+    out = tmp_path / "beside"
+    assert matrix.main(["--target", "prod=example.org:443", "--out", str(out)]) == 0
+    assert sorted(ran) == [("embedded", None), ("gnutls", None), ("prod", "example.org:443")]
+    data = json.loads((out / "matrix.json").read_text())
+    assert list(data["implementations"]) == ["embedded", "gnutls", "prod"]
+    assert data["header"]["targets"] == {"prod": "example.org:443"}
+    assert "prod" in (out / "matrix-grid.html").read_text()
+    ran.clear()
+    assert matrix.main(["--servers", "", "--target", "a=h:1", "--target", "b=h:2",
+                        "--out", str(tmp_path / "instead")]) == 0
+    assert sorted(ran) == [("a", "h:1"), ("b", "h:2")]
+
+
+@pytest.mark.parametrize("argv", [
+    ["--target", "embedded=h:1"],  # clashes with a local implementation
+    ["--target", "a=h:1", "--target", "a=h:2"],  # the same name twice
+    ["--target", "h:1"],  # no name
+    ["--servers", ""],  # nothing at all to run
+])
+def test_bad_targets_are_usage_errors(
+    argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+):
+    ran = fake_matrix(monkeypatch, run)
+    assert matrix.main([*argv, "--out", str(tmp_path)]) == 2
+    assert ran == []
