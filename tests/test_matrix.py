@@ -12,7 +12,7 @@ import pytest
 from tools import implementation_versions as versions
 from tools import matrix
 from tools.matrix_grid import NOT_RUN, grid, grid_html
-from tools.matrix_header import Header, make_header
+from tools.matrix_header import Header, make_header, with_identities
 from tools.matrix_render import as_json, html, markdown, status_text
 from tools.matrix_results import (
     MOSTLY_SKIPPED,
@@ -401,3 +401,15 @@ def test_bad_targets_are_usage_errors(
     ran = fake_matrix(monkeypatch, run)
     assert matrix.main([*argv, "--out", str(tmp_path)]) == 2
     assert ran == []
+
+
+def test_remote_version_says_what_its_run_saw():
+    log = ("tlsconform 0.1.0; server name (SNI) example.org\ntarget: example.org:443\n"
+           "  implementation: reply to GET /: Server: nginx/1.25\n  versions (probe): ...\n")
+    header = Header("0.1.0", "d", {"prod": "unknown (remote target example.org:443: not asked)",
+                                   "embedded": "OpenSSL"}, {"prod": "example.org:443"})
+    named = with_identities(header, {"prod": log, "embedded": log})
+    assert named.versions == {
+        "prod": "unknown (remote target example.org:443; reply to GET /: Server: nginx/1.25)",
+        "embedded": "OpenSSL"}
+    assert with_identities(header, {"prod": "no header here"}) == header

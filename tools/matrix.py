@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tools.matrix_grid import grid_html
-from tools.matrix_header import Header, make_header
+from tools.matrix_header import Header, make_header, with_identities
 from tools.matrix_render import as_json, html, markdown
 from tools.matrix_results import ERROR, NOT_AVAILABLE, RAN, RESULTS, TOTAL, Run, parse_junit
 
@@ -173,7 +173,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         run, seconds = done.get(name, (Run(name, NOT_AVAILABLE), None))
         runs.append(run)
         print(summary_line(run, seconds))
-    write_reports(runs, out, header)
+    logs = {name: (out / "logs" / f"{name}.log").read_text(errors="replace")
+            for name in targets if (out / "logs" / f"{name}.log").exists()}
+    write_reports(runs, out, with_identities(header, logs))
     print(f"matrix of {len(runs)} implementations in {time.monotonic() - started:.1f} s: "
           f"{out / 'matrix.md'}, matrix.html, matrix-grid.html, matrix.json")
     return 1 if any(run.unexpected for run in runs) else 0

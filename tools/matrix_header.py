@@ -7,7 +7,8 @@ shows one header line for the date and otherwise exactly what changed in behavio
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
 
@@ -41,8 +42,29 @@ class Header:
                 f"<th>version</th></tr>{rows}</table>\n")
 
 
-def remote_version(address: str) -> str:
-    return unknown(f"remote target {address}: not asked")
+_IDENTITY = re.compile(r"^  implementation: (.+)$", re.MULTILINE)
+
+
+def remote_version(address: str, identity: str | None = None) -> str:
+    """A remote server's version cannot be asked; its run may have seen what names it."""
+    return unknown(f"remote target {address}" + (f"; {identity}" if identity else
+                                                 ": not asked"))
+
+
+def identity_in_log(log: str) -> str | None:
+    """What the run's own header found naming the target (e.g. its HTTP Server: header)."""
+    found = _IDENTITY.search(log)
+    return found.group(1).strip() if found else None
+
+
+def with_identities(header: Header, logs: dict[str, str]) -> Header:
+    """``header`` with each remote target's version saying what its run's log named it."""
+    versions = dict(header.versions)
+    for name, address in header.targets.items():
+        identity = identity_in_log(logs.get(name, ""))
+        if identity:
+            versions[name] = remote_version(address, identity)
+    return replace(header, versions=versions)
 
 
 def now() -> str:
