@@ -55,7 +55,7 @@ def faulty_run(tmp_path_factory: pytest.TempPathFactory
     """One failing and one passing Finished row under -n 2, with report and JUnit."""
     out = tmp_path_factory.mktemp("faulty")
     done = run(*FAULTY, "-n", "2", "-q", "--report", str(out / "R"),
-               f"--junitxml={out / 'junit.xml'}")
+               f"--junitxml={out / 'junit.xml'}", "--evidence", str(out / "E"))
     return done, out / "R", out / "junit.xml"
 
 
@@ -83,9 +83,13 @@ def test_report_json_has_the_header_and_the_failing_case(faulty_run: Any) -> Non
     assert failed["expected"] == "fatal alert decrypt_error(51) then close"
     assert failed["observed"].startswith("server completed the handshake (TLS 1.3")
     assert "requirement (RFC 8446 4.4.4, MUST)" in failed["failure"]
-    assert failed["target"] == "faulty" and failed["evidence"] == []
+    assert failed["target"] == "faulty"
+    # --evidence's files of the failing case, relative to the report's directory
+    assert sorted(Path(p).suffix for p in failed["evidence"]) == [".keys", ".pcap", ".txt"]
+    assert all((report_dir / p).is_file() for p in failed["evidence"])
     assert failed["duration"] > 0
-    assert cases[FAILING.replace("tls13", "tls12")]["result"] == "passed"
+    passed = cases[FAILING.replace("tls13", "tls12")]
+    assert passed["result"] == "passed" and passed["evidence"] == []
 
 
 def test_report_html_is_self_contained_and_lists_the_failure(faulty_run: Any) -> None:
@@ -97,6 +101,7 @@ def test_report_html_is_self_contained_and_lists_the_failure(faulty_run: Any) ->
     assert "Recipients of Finished messages MUST verify" in html  # the RFC's sentence
     assert "server completed the handshake (TLS 1.3" in html  # observed
     assert "<th>finished</th>" in html  # the summary by topic
+    assert 'href="../E/' in html  # evidence links, relative
 
 
 def test_junit_carries_every_field(faulty_run: Any) -> None:
