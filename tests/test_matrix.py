@@ -168,6 +168,12 @@ def test_steady_keeps_everything_else():
                             "connection closed (FIN or RST)")
     assert steady("server completed the handshake (TLS 1.2)") == (
         "server completed the handshake (TLS 1.2)")
+    # whether our request had left when the alert arrived is a race: only a trailing one goes
+    assert steady("alert x after client Finished and ApplicationData, then y") == (
+        "alert x after client Finished, then y")
+    assert steady("alert x after client Finished and ApplicationData and KeyUpdate") == (
+        "alert x after client Finished and ApplicationData and KeyUpdate")
+    assert steady("alert x after ApplicationData") == "alert x after ApplicationData"
 
 
 def test_main_reports_unavailable_and_fails_on_unexpected(
