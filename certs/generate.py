@@ -18,12 +18,16 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-
-from certs.mint import PrivateKey, mint_certificate
-from certs.profiles import PROFILE_VERSION, PROFILES, Profile
+from tlsconform.certs.mint import PrivateKey, mint_certificate
+from tlsconform.certs.profiles import PROFILE_VERSION, PROFILES, Profile
 
 CACHE_DIR_ENV = "TLSCONFORM_PKI_DIR"
-DEFAULT_CACHE_DIR = Path(__file__).resolve().parent.parent / ".cache" / "pki"
+_CHECKOUT = Path(__file__).resolve().parent.parent
+# A checkout keeps the PKI in its git-ignored .cache; an installed package in the user's
+# cache directory (XDG), never inside site-packages.
+DEFAULT_CACHE_DIR = (_CHECKOUT / ".cache" / "pki" if (_CHECKOUT / "pyproject.toml").is_file()
+                     else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                     / "tlsconform" / "pki")
 VERSION_STAMP = "profile-version.txt"
 # A cached "valid" certificate must stay valid this long, so no test run crosses its expiry.
 RENEW_BEFORE_EXPIRY = timedelta(days=30)
@@ -99,7 +103,8 @@ def _write_profiles(
 def ensure_pki(cache_dir: Path | None = None) -> PKI:
     """Return the cached PKI, (re)building it first if it is missing, incomplete or stale.
 
-    cache_dir defaults to $TLSCONFORM_PKI_DIR, else <repo>/.cache/pki.
+    cache_dir defaults to $TLSCONFORM_PKI_DIR, else <checkout>/.cache/pki, or installed
+    ~/.cache/tlsconform/pki.
     """
     root = _cache_dir(cache_dir)
     if _is_current(root):

@@ -10,8 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from fixtures import exit_codes
+from tlsconform.fixtures import exit_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,8 +88,8 @@ def test_wrong_option_value_is_a_usage_error(option: list[str]) -> None:
 
 def test_missing_client_material_skips_with_the_option_named(refused_port: int) -> None:
     """Against a named target without client-CA material, the skip reason names it."""
-    from fixtures.identities import Identities
-    from fixtures.options import Options
+    from tlsconform.fixtures.identities import Identities
+    from tlsconform.fixtures.options import Options
 
     opts = Options(target=("127.0.0.1", refused_port), mtls_target=None, server="embedded",
                    sni=None, ca_file=None, client_ca_cert=None, client_ca_key=None,

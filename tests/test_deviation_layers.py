@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from fixtures.deviations import Deviation, load
+from tlsconform.fixtures.deviations import Deviation, load
 
 ROOT = Path(__file__).resolve().parent.parent
 CASE = "test_alert_protocol[tls12-close-notify-instead-of-finished]"  # in embedded.toml

@@ -7,9 +7,9 @@ import socket
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
-from certs import PKI, ensure_pki
-from fixtures.servers import LocalServer, ServerConfig, launch
 from tests.scripted_server import ScriptedServers, close, record, send
 from tests.tamper_proxy import TamperProxy, flip_last_byte_of
 from tlsconform.client import server_flight as server_flight_module

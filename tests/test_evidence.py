@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
-from certs import PKI, ensure_pki
-from fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.client.resume import Resume
 from tlsconform.evidence.files import file_stem, write_evidence
 from tlsconform.evidence.pcap import packets

@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+from tlsconform.certs import ensure_pki
 
-from certs import ensure_pki
 from tests.hostile_server import HostileServer
 from tlsconform.crypto.certificates import CertificateError, public_key
 from tools.hostile import converse, run

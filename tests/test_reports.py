@@ -16,11 +16,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
-from certs import ensure_pki
-from fixtures.reports import evidence_files
-from fixtures.run_header import server_header
-from fixtures.servers import LocalServer, ServerConfig, launch
+from tlsconform.certs import ensure_pki
+from tlsconform.fixtures.reports import evidence_files
+from tlsconform.fixtures.run_header import server_header
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 USAGE = 4

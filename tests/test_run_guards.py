@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from certs import PKI, ensure_pki
-from fixtures import exit_codes
-from fixtures.servers import LocalServer, ServerConfig, launch
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures import exit_codes
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
 ROOT = Path(__file__).resolve().parent.parent
 USAGE = 4

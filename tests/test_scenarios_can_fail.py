@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures import proofs
+from tlsconform.fixtures.catalogue import all_cases, all_test_ids
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
-from certs import PKI, ensure_pki
-from fixtures import proofs
-from fixtures.catalogue import all_cases, all_test_ids
-from fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case, unmet_need
 from tlsconform.target import Target

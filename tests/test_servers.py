@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 
 import pytest
-
-from certs import PKI, ensure_pki
-from fixtures.servers import (
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures.servers import (
     IMPLEMENTATIONS,
     LocalServer,
     ServerConfig,
@@ -22,8 +21,8 @@ from fixtures.servers import (
     available_implementations,
     launch,
 )
-from fixtures.servers.base import Unsupported
-from fixtures.servers.probe import client_context, https_get
+from tlsconform.fixtures.servers.base import Unsupported
+from tlsconform.fixtures.servers.probe import client_context, https_get
 
 AVAILABLE = available_implementations()
 IMPLEMENTATION_PARAMS = [

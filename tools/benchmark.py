@@ -24,9 +24,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import scapy
+from tlsconform.certs import ensure_pki
+from tlsconform.fixtures.servers import ServerConfig, available_implementations, launch
 
-from certs import ensure_pki
-from fixtures.servers import ServerConfig, available_implementations, launch
 from tlsconform.client import offer
 from tlsconform.client.driver import HTTP_GET, ClientDriver
 from tlsconform.wire.connection import Connection

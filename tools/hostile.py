@@ -16,9 +16,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from certs import PKI, ensure_pki
-from fixtures.catalogue import all_cases
-from fixtures.preflight import probe
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures.catalogue import all_cases
+from tlsconform.fixtures.preflight import probe
+
 from tests.hostile_server import HostileServer
 from tlsconform.client.driver import ClientDriver
 from tlsconform.client.identity import ClientIdentity

@@ -47,13 +47,13 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def default_servers() -> list[str]:
-    from fixtures.options import LOCAL_SERVERS
+    from tlsconform.fixtures.options import LOCAL_SERVERS
 
     return [name for name in LOCAL_SERVERS if name not in NOT_IN_DEFAULT]
 
 
 def availability() -> dict[str, bool]:
-    from fixtures.servers import available_implementations
+    from tlsconform.fixtures.servers import available_implementations
 
     return available_implementations()
 

@@ -14,11 +14,12 @@ import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
 
-from certs import PKI, ensure_pki
-from fixtures.catalogue import all_cases
-from fixtures.deviations import matches
-from fixtures.servers import ServerConfig, launch
-from fixtures.servers.faulty import FAULTS
+from tlsconform.certs import PKI, ensure_pki
+from tlsconform.fixtures.catalogue import all_cases
+from tlsconform.fixtures.deviations import matches
+from tlsconform.fixtures.servers import ServerConfig, launch
+from tlsconform.fixtures.servers.faulty import FAULTS
+
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case, unmet_need
 from tlsconform.target import Target
