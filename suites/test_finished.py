@@ -60,16 +60,19 @@ FRAGMENTS = {
               "fragmented across several records"),  # RFC 8446 5.1
 }
 
+VERIFY_HINT = ("compare the peer's Finished verify_data with the value computed over the "
+               "transcript (constant-time) before sending anything under the new keys")
+
 FINISHED = [
     # -- wrong verify_data ---------------------------------------------------------------
     *each_version("bitflip-last-byte", rfc=VERIFY, topics=TOPIC, requirement=WRONG,
-                  sentence=VERIFY_SENTENCE, alert_level=TLS13_MUST,
+                  sentence=VERIFY_SENTENCE, alert_level=TLS13_MUST, hint=VERIFY_HINT,
                   mutations=[finished(flip_bit(-1))], expect=alert("decrypt_error")),
     *each_version("bitflip-first-byte", rfc=VERIFY, topics=TOPIC, requirement=WRONG,
-                  sentence=VERIFY_SENTENCE, alert_level=TLS13_MUST,
+                  sentence=VERIFY_SENTENCE, alert_level=TLS13_MUST, hint=VERIFY_HINT,
                   mutations=[finished(flip_bit(0, 7))], expect=alert("decrypt_error")),
     *each_version("bitflip-middle-byte", rfc=VERIFY, topics=TOPIC,
-                  sentence=VERIFY_SENTENCE, alert_level=TLS13_MUST,
+                  sentence=VERIFY_SENTENCE, alert_level=TLS13_MUST, hint=VERIFY_HINT,
                   requirement=WRONG, mutations=[finished(flip_middle_bit(3))],
                   expect=alert("decrypt_error")),
     Case(id="tls12-bitflip-without-extended-master-secret", version="tls12",

@@ -27,9 +27,11 @@ DECODE = ("decode_error: A message could not be decoded because some field was o
 
 def row(name: str, requirement: str, mutations: list, expect: object, rfc: str = "4.6.3",
         sentence: str = ANSWER) -> Case:
+    hint = ("on update_requested, queue a KeyUpdate(update_not_requested) to go before the "
+            "next application data record" if sentence == ANSWER else "")
     return Case(id=f"tls13-{name}", version="tls13", rfc=("8446", rfc), topics=TOPIC,
                 sentence=sentence, requirement=requirement, mutations=mutations,
-                expect=expect)  # type: ignore[arg-type]
+                expect=expect, hint=hint)  # type: ignore[arg-type]
 
 
 KEY_UPDATE = [

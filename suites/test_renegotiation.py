@@ -58,6 +58,8 @@ ORDER = ("Protocol messages MUST be sent in the order defined in Section 4.4.1 a
 def refused(name: str, requirement: str, words: list, sentence: str) -> Case:
     return Case(id=f"tls12-renegotiation-{name}", version="tls12", rfc=("5746", "3.7"),
                 topics=TOPIC, sentence=sentence, needs=(RENEGOTIATES,), renegotiation=words,
+                hint="in a renegotiation, require renegotiation_info with the saved client "
+                     "verify_data and no SCSV, else send handshake_failure and close",
                 requirement=f"{requirement}: the server aborts the renegotiation, which RFC "
                             "5746 3.4 defines as a fatal handshake_failure (another abort "
                             "grades conceptual, a no_renegotiation warning too)",

@@ -113,6 +113,8 @@ TLS12 = [
          mutations=[forget_session_id()], expect=completes_with(not_resumed())),
     *[Case(id=f"tls12-{name}-ems-session-without-ems", version="tls12", rfc=("7627", "5.3"),
            topics=TOPIC, sentence=EMS_DROPPED, resume=resume(kind),
+           hint="store in the session whether extended_master_secret was used, and "
+                "refuse to resume it in a ClientHello that differs",
            requirement=f"a session made with extended_master_secret offered back by {name} "
                        "in a ClientHello without it: the server must not resume it (it makes a "
                        "new session or aborts)",
@@ -120,6 +122,8 @@ TLS12 = [
       for name, kind in TLS12_KINDS],
     *[Case(id=f"tls12-{name}-non-ems-session-with-ems", version="tls12", rfc=("7627", "5.3"),
            topics=TOPIC, sentence=EMS_ADDED, resume=resume(kind, NO_EMS),
+           hint="store in the session whether extended_master_secret was used, and "
+                "refuse to resume it in a ClientHello that differs",
            requirement=f"a session made without extended_master_secret offered back by "
                        f"{name} in a ClientHello with it: the server must not resume it",
            expect=completes_or_aborts(check=not_resumed()))
@@ -157,6 +161,8 @@ TLS13 = [
          requirement="a ticket offered back with one bit of its binder flipped: the server "
                      "aborts; RFC 8446 6.2 names decrypt_error for a PSK binder that does "
                      "not validate",
+         hint="compute the binder over the truncated ClientHello and compare it before "
+              "selecting the PSK",
          mutations=[wrong_binder()], expect=alert("decrypt_error")),
     Case(id="tls13-psk-other-hash", version="tls13", rfc=("8446", "4.6.1"), topics=TOPIC,
          sentence=("Any ticket MUST only be resumed with a cipher suite that has the same KDF "

@@ -210,3 +210,20 @@ def test_evidence_files_are_matched_to_their_case(tmp_path: Path) -> None:
     assert sorted(Path(p).suffix for p in found[nodeid]) == [".keys", ".pcap", ".txt"]
     assert len(found[nodeid.replace("tls13", "tls12")]) == 1
     assert "other::x" not in found
+
+
+def test_a_failing_row_with_a_hint_shows_it() -> None:
+    """The failure text ends with what to fix, where the row knows it (issue 12, item 1)."""
+    from tlsconform.fixtures.conformance import failure_text
+
+    from tlsconform.scenario import Case
+    from tlsconform.verdict.expect import Grade, Verdict
+    from tlsconform.verdict.levels import Result
+
+    case = Case(id="tls13-x", rfc=("8446", "4.4.4"), requirement="r", version="tls13",
+                sentence="s", hint="verify the Finished")
+    failed = Verdict(Grade.fail, "fatal alert decrypt_error(51) then close", "completed")
+    text = failure_text("t", case, failed, Result.failed)
+    assert text.splitlines()[-1] == "  hint: verify the Finished"
+    passed = Verdict(Grade.strict, "x", "x")
+    assert "hint" not in failure_text("t", case, passed, Result.passed)

@@ -64,6 +64,7 @@ class Case:
     resume: Resume | None = None  # offer back a session an earlier conversation made
     renegotiation: Sequence[Mutation] | None = None  # a second TLS 1.2 handshake, these words
     sentence: str = ""  # the RFC's own sentence that sets the row's level
+    hint: str = ""  # what to fix when the row fails, where the row knows it
     level: Level = Level.MUST  # of the behaviour the row checks
     alert_level: Level | None = None  # of the exact alert; None: ALERT_DEFAULT[version]
     silent_level: Level | None = None  # of sending an alert at all; None: the same default
