@@ -18,6 +18,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
+
 from tlsconform.certs.mint import PrivateKey, mint_certificate
 from tlsconform.certs.profiles import PROFILE_VERSION, PROFILES, Profile
 

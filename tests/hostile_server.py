@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from cryptography.hazmat.primitives import serialization
-from tlsconform.certs import PKI
 
+from tlsconform.certs import PKI
 from tlsconform.crypto import prf
 from tlsconform.crypto.groups import KeyShare
 from tlsconform.crypto.schedule import KeySchedule

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tlsconform.fixtures import exit_codes
 
 ROOT = Path(__file__).resolve().parent.parent

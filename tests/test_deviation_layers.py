@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from tlsconform.fixtures.deviations import Deviation, load
 
 ROOT = Path(__file__).resolve().parent.parent

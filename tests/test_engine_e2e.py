@@ -7,11 +7,10 @@ import socket
 from collections.abc import Callable, Iterator, Sequence
 
 import pytest
-from tlsconform.certs import PKI, ensure_pki
-from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
 from tests.scripted_server import ScriptedServers, close, record, send
 from tests.tamper_proxy import TamperProxy, flip_last_byte_of
+from tlsconform.certs import PKI, ensure_pki
 from tlsconform.client import server_flight as server_flight_module
 from tlsconform.client.driver import HTTP_GET, ClientDriver
 from tlsconform.client.identity import ClientIdentity
@@ -27,6 +26,7 @@ from tlsconform.client.words import (
     key_shares,
 )
 from tlsconform.crypto import suites as cs
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.messages import extensions as ext
 from tlsconform.verdict.expect import Grade, aborts, alert, completes
 from tlsconform.verdict.outcome import Outcome

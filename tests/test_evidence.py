@@ -12,12 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from tlsconform.certs import PKI, ensure_pki
-from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 
+from tlsconform.certs import PKI, ensure_pki
 from tlsconform.client.resume import Resume
 from tlsconform.evidence.files import file_stem, write_evidence
 from tlsconform.evidence.pcap import packets
+from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.scenario import Case, run_case
 from tlsconform.target import Target
 from tlsconform.verdict.outcome import Outcome

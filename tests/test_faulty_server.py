@@ -11,23 +11,23 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography import x509
+
 from tlsconform.certs import PKI, ensure_pki
+from tlsconform.client.driver import ClientDriver
+from tlsconform.client.identity import ClientIdentity
+from tlsconform.client.offer import TLS12, TLS13, tls12, tls13
+from tlsconform.client.resume import Resume
+from tlsconform.client.words import key_shares
 from tlsconform.fixtures.servers import LocalServer, ServerConfig, ServerStartError, launch
 from tlsconform.fixtures.servers.faulty import FAULTS, available
 from tlsconform.fixtures.servers.probe import client_context, https_get
+from tlsconform.scenario import OFFERS, Case, run_case
 from tlsconform.suites.test_alerts import ALERTS
 from tlsconform.suites.test_cipher_suites import CIPHER_SUITES
 from tlsconform.suites.test_client_auth import CLIENT_AUTH
 from tlsconform.suites.test_finished import FINISHED
 from tlsconform.suites.test_handshake import HANDSHAKES
 from tlsconform.suites.test_versions import VERSIONS
-
-from tlsconform.client.driver import ClientDriver
-from tlsconform.client.identity import ClientIdentity
-from tlsconform.client.offer import TLS12, TLS13, tls12, tls13
-from tlsconform.client.resume import Resume
-from tlsconform.client.words import key_shares
-from tlsconform.scenario import OFFERS, Case, run_case
 from tlsconform.target import Target
 from tlsconform.verdict.expect import Grade
 from tlsconform.verdict.levels import Result

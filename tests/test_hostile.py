@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from tlsconform.certs import ensure_pki
 
 from tests.hostile_server import HostileServer
+from tlsconform.certs import ensure_pki
 from tlsconform.crypto.certificates import CertificateError, public_key
 from tools.hostile import converse, run
 

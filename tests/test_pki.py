@@ -14,9 +14,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
+
 from tlsconform.certs import CERT_NAMES, PKI, ensure_pki, mint_certificate
 from tlsconform.certs.generate import CACHE_DIR_ENV, VERSION_STAMP
-
 from tools import write_pki
 
 CA_NAMES = ("root-ca", "untrusted-ca", "client-ca")

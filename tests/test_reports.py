@@ -16,6 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+
 from tlsconform.certs import ensure_pki
 from tlsconform.fixtures.reports import evidence_files
 from tlsconform.fixtures.run_header import server_header
@@ -215,7 +216,6 @@ def test_evidence_files_are_matched_to_their_case(tmp_path: Path) -> None:
 def test_a_failing_row_with_a_hint_shows_it() -> None:
     """The failure text ends with what to fix, where the row knows it (issue 12, item 1)."""
     from tlsconform.fixtures.conformance import failure_text
-
     from tlsconform.scenario import Case
     from tlsconform.verdict.expect import Grade, Verdict
     from tlsconform.verdict.levels import Result

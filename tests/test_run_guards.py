@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from tlsconform.certs import PKI, ensure_pki
 from tlsconform.fixtures import exit_codes
 from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch

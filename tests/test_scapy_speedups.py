@@ -23,9 +23,9 @@ from scapy.layers.tls.keyexchange_tls13 import KeyShareEntry, TLS_Ext_KeyShare_C
 from scapy.layers.tls.record import TLS
 from scapy.layers.tls.session import connState, tlsSession
 from scapy.packet import Packet
+
 from tlsconform.certs import PKI, ensure_pki
 from tlsconform.certs.profiles import PROFILES_BY_NAME
-
 from tlsconform.client.offer import Offer, tls12, tls13
 from tlsconform.scapy import packet_init as fast_packet_init
 from tlsconform.scapy import sessions as fast_sessions

@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+
 from tlsconform.certs import PKI, ensure_pki
+from tlsconform.client.identity import ClientIdentity
 from tlsconform.fixtures import proofs
 from tlsconform.fixtures.catalogue import all_cases, all_test_ids
 from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
-
-from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case, unmet_need
 from tlsconform.target import Target
 from tlsconform.verdict.levels import Result

@@ -6,11 +6,11 @@ from datetime import UTC, datetime
 
 import pytest
 from cryptography import x509
-from tlsconform.certs import PKI, ensure_pki
-from tlsconform.fixtures.servers import ServerConfig, launch
 
+from tlsconform.certs import PKI, ensure_pki
 from tlsconform.client.driver import ClientDriver
 from tlsconform.client.offer import tls12, tls13
+from tlsconform.fixtures.servers import ServerConfig, launch
 from tlsconform.verdict import server_certificate as sc
 from tlsconform.wire.connection import Connection
 
@@ -80,6 +80,7 @@ def test_leaf_without_server_auth_usage_fails(pki: PKI) -> None:
 
     from cryptography.hazmat.primitives import serialization
     from cryptography.x509.oid import ExtendedKeyUsageOID
+
     from tlsconform.certs import mint_certificate
 
     root = x509.load_pem_x509_certificate(pki.cert("root-ca").read_bytes())

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 
 import pytest
+
 from tlsconform.certs import PKI, ensure_pki
 from tlsconform.fixtures.servers import (
     IMPLEMENTATIONS,

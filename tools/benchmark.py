@@ -24,11 +24,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import scapy
-from tlsconform.certs import ensure_pki
-from tlsconform.fixtures.servers import ServerConfig, available_implementations, launch
 
+from tlsconform.certs import ensure_pki
 from tlsconform.client import offer
 from tlsconform.client.driver import HTTP_GET, ClientDriver
+from tlsconform.fixtures.servers import ServerConfig, available_implementations, launch
 from tlsconform.wire.connection import Connection
 
 SERVER_NAME = "localhost"  # in the server certificate's SAN; both clients send it as SNI

@@ -16,14 +16,13 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from tlsconform.certs import PKI, ensure_pki
-from tlsconform.fixtures.catalogue import all_cases
-from tlsconform.fixtures.preflight import probe
-
 from tests.hostile_server import HostileServer
+from tlsconform.certs import PKI, ensure_pki
 from tlsconform.client.driver import ClientDriver
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.offer import TLS12, TLS13, Offer, tls12, tls13
+from tlsconform.fixtures.catalogue import all_cases
+from tlsconform.fixtures.preflight import probe
 from tlsconform.scenario import run_case
 from tlsconform.target import Target
 from tlsconform.verdict.expect import aborts, completes, completes_or_refuses

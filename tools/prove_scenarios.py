@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 
 from tlsconform.certs import PKI, ensure_pki
+from tlsconform.client.identity import ClientIdentity
 from tlsconform.fixtures.catalogue import all_cases
 from tlsconform.fixtures.deviations import matches
 from tlsconform.fixtures.servers import ServerConfig, launch
 from tlsconform.fixtures.servers.faulty import FAULTS
-
-from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case, run_case, unmet_need
 from tlsconform.target import Target
 from tlsconform.verdict.levels import Result

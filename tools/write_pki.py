@@ -9,6 +9,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
 from tlsconform.certs import CERT_NAMES, PKI, build_pki
 
 _EKU_NAMES = {
