@@ -60,3 +60,16 @@ def test_the_wheel_carries_rows_data_plugin_and_command(wheel: zipfile.ZipFile) 
     text = wheel.read(entry_points).decode()
     assert "[pytest11]\ntlsconform.fixtures.plugin = tlsconform.fixtures.plugin" in text
     assert "tlsconform = tlsconform.fixtures.command:main" in text
+
+
+def test_the_command_ignores_the_conftest_of_where_it_runs(tmp_path: Path) -> None:
+    """``tlsconform`` runs from any directory, a project's own conftest.py files there
+    included: it loads only the rows' folder."""
+    (tmp_path / "conftest.py").write_text("raise RuntimeError('not the suite')\n")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text("import no_such_module\n")
+    result = subprocess.run([sys.executable, "-m", "tlsconform.fixtures.command", "--server",
+                             "embedded", "-q", "-k", "tls13-key-update-empty"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
