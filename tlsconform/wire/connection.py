@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import socket
+import struct
 from collections import deque
 from dataclasses import dataclass
 
@@ -116,6 +117,7 @@ class Connection:
         # its alert under stale keys is reported with that alert, not as noise.
         self.superseded: tuple[Protection, str] | None = None
         self.write: Protection = Protection()
+        self.timed_out = False  # the last read found the peer silent
         self.tls13 = False  # record-layer rules: TLS 1.3 (CCS stays plaintext) or not
         self.context = server_messages.Context()
         self.decoder = server_messages.decode
@@ -152,7 +154,13 @@ class Connection:
             self.peer_closed_on_send = True
 
     def close(self) -> None:
+        """Close; after a peer went silent, with a reset: a server still working through
+        what we sent (s_server takes a second per pipelined KeyUpdate) then drops it at
+        once instead of keeping the next conversation waiting."""
         try:
+            if self.timed_out:
+                self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                     struct.pack("ii", 1, 0))
             self.sock.close()
         except OSError:
             pass
@@ -173,6 +181,7 @@ class Connection:
             self.pending.extend((item, sends) for item in items)
         item, self.last_sends = self.pending.popleft()
         event = item if isinstance(item, Event) else self._decode(*item)
+        self.timed_out = isinstance(event, Timeout)
         self.wire.append(Wire("received", event.describe()))
         return event
 
