@@ -24,6 +24,7 @@ from scapy.layers.tls.record import TLS
 from scapy.layers.tls.session import connState, tlsSession
 from scapy.packet import Packet
 
+from tlsconform import scapy as adaptations
 from tlsconform.certs import PKI, ensure_pki
 from tlsconform.certs.profiles import PROFILES_BY_NAME
 from tlsconform.client.offer import Offer, tls12, tls13
@@ -36,6 +37,8 @@ CERTS = ["server-rsa", "server-ecdsa", "root-ca", "client-valid", "client-valid-
 PLAIN_ATTRIBUTES = ["version", "serial", "sigAlg", "subject_str", "issuer_str", "notBefore",
                     "notAfter", "authorityKeyID", "signatureValue"]
 MESSAGE = b"what the peer signs"
+
+adaptations.apply()  # the engine installs them when it first meets a scapy packet
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,10 @@ messages in, and what dissects messages for display. What is patched, and why:
 - ``sessions``: new sessions without the per-attribute ``__setattr__`` hook;
 - ``extensions``: hello extensions built once instead of twice.
 
-Each module says what scapy does, why it is replaced and what is kept.
+Each module says what scapy does, why it is replaced and what is kept. ``apply`` installs
+them once per process; the engine calls it only when it first meets a scapy packet
+(``packets``) or dissects a message into one (``dissect``), so a run whose words build no
+packets never imports scapy at all.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ from __future__ import annotations
 from scapy.layers.tls.handshake import _tls13_handshake_cls, _tls_handshake_cls
 from scapy.packet import Packet, Raw
 
+from tlsconform import scapy as adaptations
+
+adaptations.apply()
+
 
 def as_packet(message: bytes, tls13: bool) -> Packet:
     """The scapy class for this handshake type and version (Raw for unknown types)."""

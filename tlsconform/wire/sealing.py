@@ -11,15 +11,9 @@ from collections.abc import Callable
 from itertools import pairwise
 from typing import Any
 
-from scapy.layers.tls.handshake import _TLSHandshake
-from scapy.layers.tls.record import TLSAlert, TLSApplicationData, TLSChangeCipherSpec
-from scapy.packet import Packet
-
-from tlsconform import scapy as scapy_adaptations
 from tlsconform.wire.connection import Connection
 from tlsconform.wire.outgoing import (
     ALERT,
-    APPLICATION_DATA,
     CHANGE_CIPHER_SPEC,
     HANDSHAKE,
     Flight,
@@ -27,23 +21,18 @@ from tlsconform.wire.outgoing import (
 )
 from tlsconform.wire.protection import Protection
 
-scapy_adaptations.apply()
-
 TLS12 = 0x0303
-CONTENT_TYPES: dict[type, int] = {TLSChangeCipherSpec: CHANGE_CIPHER_SPEC, TLSAlert: ALERT,
-                                  TLSApplicationData: APPLICATION_DATA}
 PLAINTEXT = Protection()
 
 
 def content_type_of(msg: Any) -> int:
-    if isinstance(msg, Packet):
-        for cls, code in CONTENT_TYPES.items():
-            if isinstance(msg, cls):
-                return code
-        if isinstance(msg, _TLSHandshake):
-            return HANDSHAKE
-        return APPLICATION_DATA
-    return HANDSHAKE
+    """Bytes are a handshake message (the engine's own); anything else is a scapy packet a
+    word built, and only then is scapy imported."""
+    if isinstance(msg, bytes | bytearray):
+        return HANDSHAKE
+    from tlsconform.scapy.packets import content_type
+
+    return content_type(msg)
 
 
 def encode(msg: Any) -> bytes:

@@ -9,13 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scapy.packet import Packet
-
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages.handshake import BY_NAME, frame
-from tlsconform.scapy.dissect import as_packet
 from tlsconform.wire.outgoing import (
     ALERT,
     APPLICATION_DATA,
@@ -25,6 +22,8 @@ from tlsconform.wire.outgoing import (
 )
 
 if TYPE_CHECKING:
+    from scapy.packet import Packet
+
     from tlsconform.client.driver import ClientDriver
 
 BytesEdit = Callable[[bytes], bytes]
@@ -197,6 +196,8 @@ def edit_message(name: str, edit: Callable[[Packet], Packet], label: str) -> Mut
         build = item.build
 
         def edited() -> Packet:
+            from tlsconform.scapy.dissect import as_packet  # scapy only for this word
+
             msg = build()
             raw = msg if isinstance(msg, bytes) else bytes(msg)
             return edit(as_packet(raw, hs.speaks_tls13))
