@@ -21,6 +21,7 @@ from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.scenario import Case, run_case
 from tlsconform.target import Target
 from tlsconform.verdict.outcome import Outcome
+from tlsconform.wire.connection import Connection
 
 ROOT = Path(__file__).resolve().parent.parent
 TSHARK = shutil.which("tshark")
@@ -39,6 +40,12 @@ def pki() -> PKI:
 def server(pki: PKI) -> Iterator[LocalServer]:
     with launch("embedded", pki, ServerConfig()) as running:
         yield running
+
+
+@pytest.fixture(autouse=True)
+def keep_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What --evidence switches on: received bytes kept for the pcap."""
+    monkeypatch.setattr(Connection, "keep_bytes", True)
 
 
 def play(server: LocalServer, version: str, resume: Resume | None = None) -> Outcome:
@@ -185,3 +192,11 @@ def test_a_bad_evidence_directory_is_one_usage_error(bad: str, tmp_path: Path) -
     assert expected in result.stderr
     assert result.stderr.count("ERROR:") == 1, result.stderr
     assert "INTERNALERROR" not in result.stdout + result.stderr
+
+
+def test_without_evidence_received_bytes_are_not_kept(server: LocalServer,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run without --evidence reads the socket directly (the engine's fast path)."""
+    monkeypatch.setattr(Connection, "keep_bytes", False)
+    outcome = play(server, "tls13")
+    assert outcome.chunks and all(direction == "sent" for direction, _ in outcome.chunks)

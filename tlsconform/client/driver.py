@@ -25,7 +25,6 @@ from tlsconform.client.offer import Offer
 from tlsconform.client.resumption import Resumption
 from tlsconform.client.sent_hello import SentHello
 from tlsconform.client.server_flight import ServerFlight
-from tlsconform.client.session import Ticket
 from tlsconform.crypto import prf
 from tlsconform.crypto.groups import KeyShare
 from tlsconform.crypto.schedule import KeySchedule
@@ -132,7 +131,7 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys):
         self.server_verify_data = b""  # TLS 1.2 server Finished, for renegotiation_info
         self.write_activated = False  # our TLS 1.2 ChangeCipherSpec took effect
         self.resumed = False
-        self.tickets: list[Ticket] = []
+        self.tickets: list[tuple[object, float]] = []  # (NewSessionTicket, when it came)
         self.early_write: Protection | None = None  # 0-RTT keys while they are in use
         self.plain_write: Protection | None = None
         self.handshake_write: Protection | None = None  # kept while early data goes on

@@ -50,7 +50,7 @@ class Keys:
         """A key log line (SSLKEYLOGFILE) on the outcome, as the secret becomes known: so
         the conversation's evidence can be decrypted in Wireshark after the run."""
         assert self.client_random is not None
-        self.outcome.key_log.append(f"{label} {self.client_random.hex()} {secret.hex()}")
+        self.outcome.key_secrets.append((label, self.client_random, secret))
 
     def enter_early_keys(self) -> None:
         """0-RTT write keys (``enter_early_write``), and their secret in the key log."""

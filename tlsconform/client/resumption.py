@@ -124,21 +124,30 @@ class Resumption:
         if not self.tls13 or self.schedule is None or self.suite is None:
             return
         self.outcome.ticket_lifetimes.append(msg.lifetime)
-        if "res" not in self.secrets and self.schedule.master_secret:
+        if self.schedule.master_secret:  # its PSK is derived only if a row offers it back
+            self.tickets.append((msg, time.monotonic()))
+
+    def tls13_tickets(self) -> list[Ticket]:
+        """The tickets kept, each with the PSK it stands for."""
+        if not self.tickets or self.schedule is None or self.suite is None:
+            return []
+        if "res" not in self.secrets:
             # RFC 8446 7.1: over the transcript up to our Finished, which is where it
             # stops (post-handshake messages are not part of it).
             self.secrets["res"] = self.schedule.resumption_master_secret(
                 self.transcript_hash())
-        resumption_secret = self.secrets.get("res")
-        if resumption_secret is None:
-            return
-        early = next((body for code, body in msg.extensions if code == ext.EARLY_DATA), None)
-        self.tickets.append(Ticket(
-            suite=self.suite.code, hash=self.suite.hash, ticket=msg.ticket,
-            lifetime=msg.lifetime, age_add=msg.age_add, nonce=msg.nonce,
-            psk=self.schedule.ticket_psk(resumption_secret, msg.nonce),
-            received=time.monotonic(),
-            max_early_data=int.from_bytes(early, "big") if early and len(early) == 4 else None))
+        kept = []
+        for msg, received in self.tickets:
+            early = next((body for code, body in msg.extensions if code == ext.EARLY_DATA),
+                         None)
+            kept.append(Ticket(
+                suite=self.suite.code, hash=self.suite.hash, ticket=msg.ticket,
+                lifetime=msg.lifetime, age_add=msg.age_add, nonce=msg.nonce,
+                psk=self.schedule.ticket_psk(self.secrets["res"], msg.nonce),
+                received=received,
+                max_early_data=int.from_bytes(early, "big") if early and len(early) == 4
+                else None))
+        return kept
 
     @property
     def session(self) -> Session:
@@ -154,7 +163,7 @@ class Resumption:
                 ticket=ticket.ticket if isinstance(ticket, sm.NewSessionTicket) else None,
                 ticket_lifetime=ticket.lifetime if isinstance(
                     ticket, sm.NewSessionTicket) else None)
-        return Session(tls12=tls12, tickets=list(self.tickets))
+        return Session(tls12=tls12, tickets=self.tls13_tickets())
 
     # -- early data (RFC 8446 4.2.10) ---------------------------------------------------
     def enter_early_write(self) -> None:

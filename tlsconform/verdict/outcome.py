@@ -70,7 +70,13 @@ class Outcome:
     # sent and read, and SSLKEYLOGFILE lines, so a failure can be opened in Wireshark.
     chunks: list[tuple[str, bytes]] = field(default_factory=list)
     wire: list[Wire] = field(default_factory=list)
-    key_log: list[str] = field(default_factory=list)
+    key_secrets: list[tuple[str, bytes, bytes]] = field(default_factory=list)
+
+    @property
+    def key_log(self) -> list[str]:
+        """SSLKEYLOGFILE lines (label, client random, secret), formatted only when asked."""
+        return [f"{label} {random.hex()} {secret.hex()}"
+                for label, random, secret in self.key_secrets]
 
     @property
     def alert(self) -> Alert | None:

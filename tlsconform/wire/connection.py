@@ -13,6 +13,7 @@ import socket
 import struct
 from collections import deque
 from dataclasses import dataclass
+from typing import ClassVar
 
 from tlsconform.messages import server_messages
 from tlsconform.messages.codec import DecodeError
@@ -96,13 +97,18 @@ class _KeptSocket:
 class Connection:
     """A TLS conversation's transport, for either end of it.
 
-    ``chunks``: the bytes in each direction, in the order they were sent and received.
+    ``chunks``: the bytes in each direction, in the order they were sent and received; the
+    received ones only with ``keep_bytes`` (the evidence plugin turns it on), so a run
+    without evidence reads the socket directly.
     """
+
+    keep_bytes: ClassVar[bool] = False
 
     def __init__(self, sock: socket.socket, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.sock, self.timeout = sock, timeout
         self.chunks: list[tuple[str, bytes]] = []
-        self.reader = RecordReader(_KeptSocket(sock, self.chunks))  # type: ignore[arg-type]
+        source = _KeptSocket(sock, self.chunks) if self.keep_bytes else sock
+        self.reader = RecordReader(source)  # type: ignore[arg-type]
         self.pending: deque[tuple[Event | tuple[RawMessage, bool], int]] = deque()
         self.marks: list[int] = []  # bytes received before each of our sends
         self.last_sends = 0  # how many of our sends came before the last event arrived
