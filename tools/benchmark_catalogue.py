@@ -17,10 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.benchmark_startup import PYTEST, ROOT, user_environment
+from tools.benchmark_startup import PYTEST, ROOT, SUITE_PLUGINS, user_environment
 from tools.timing_plugin import ENV
 
-CATALOGUE = [*PYTEST, "suites", "--server", "embedded", "-q", "-p", "tools.timing_plugin"]
+CATALOGUE = [*PYTEST, *SUITE_PLUGINS, "suites", "--server", "embedded", "-q", "-p",
+             "tools.timing_plugin"]
 WORKERS = (0, 2)
 
 

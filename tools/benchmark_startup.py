@@ -4,7 +4,10 @@ Users pay start-up on every CI run and it does not show inside one process, so e
 is a fresh ``python -m pytest`` timed by wall clock from here. The subprocesses run with
 bytecode caching as a user has it: ``PYTHONDONTWRITEBYTECODE`` (set by tox and maybe by
 the caller) is removed from their environment, and every command runs once untimed first
-so the caches exist.
+so the caches exist. Plugins the environment happens to have installed (hypothesis,
+pytest-benchmark ...) are switched off (``PYTEST_DISABLE_PLUGIN_AUTOLOAD``) and the suite's
+own are named with ``-p``, as a venv with only the suite would have them: measured here,
+hypothesis's terminal summary alone added 0.19 s to every run's exit.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ from tools.timing_plugin import ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTEST = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
-SUITE_COLLECT = [*PYTEST, "suites", "--collect-only", "-q"]
-EMPTY_COLLECT = [*PYTEST, "--collect-only", "-q", "-p", "no:tlsconform.fixtures.plugin"]
+SUITE_PLUGINS = ["-p", "tlsconform.fixtures.plugin", "-p", "xdist.plugin"]
+SUITE_COLLECT = [*PYTEST, *SUITE_PLUGINS, "suites", "--collect-only", "-q"]
+EMPTY_COLLECT = [*PYTEST, "--collect-only", "-q"]
 TRIVIAL_TEST = "def test_trivial() -> None:\n    assert True\n"
 BYTECODE_NOTE = "bytecode caching on (PYTHONDONTWRITEBYTECODE removed from the subprocesses)"
 
@@ -32,7 +36,7 @@ def user_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
     """This process's environment as a user's shell would have it, plus ``extra``."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.pop(ENV, None)
-    return {**env, **(extra or {})}
+    return {**env, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1", **(extra or {})}
 
 
 def wall(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> float:
