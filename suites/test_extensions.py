@@ -57,6 +57,8 @@ from tlsconform.verdict.negotiation_checks import (
     records_within,
 )
 
+from .psk_sentences import MODES_MISSING, NOT_LAST, UNKNOWN_PSK
+
 TOPIC = ("extensions",)
 NAMED = {"alert_level": Level.MUST, "silent_level": Level.MUST}
 TLS13_NAMED = {"alert_level": {"tls12": None, "tls13": Level.MUST},
@@ -196,27 +198,21 @@ MANDATORY = [
          expect=alert("missing_extension")),
     Case(id="tls13-pre-shared-key-not-last", version="tls13", rfc=("8446", "4.2.11"),
          topics=TOPIC, **NAMED,
-         sentence=("The \"pre_shared_key\" extension MUST be the last extension in the "
-                   "ClientHello (this facilitates implementation as described below). Servers "
-                   "MUST check that it is the last extension and otherwise fail the handshake "
-                   "with an \"illegal_parameter\" alert."),
+         sentence=NOT_LAST,
          requirement="a pre_shared_key followed by another extension: illegal_parameter",
          mutations=[PSK_MODES_DHE, extension(0xFE01, b""), unknown_pre_shared_key(),
                     extension_last(ext.PRE_SHARED_KEY, after=0xFE01)],
          expect=alert("illegal_parameter")),
     Case(id="tls13-pre-shared-key-without-psk-modes", version="tls13", rfc=("8446", "4.2.9"),
          topics=TOPIC,
-         sentence=("If clients offer \"pre_shared_key\" without a \"psk_key_exchange_modes\" "
-                   "extension, servers MUST abort the handshake."),
+         sentence=MODES_MISSING,
          requirement="a pre_shared_key without psk_key_exchange_modes: the server MUST abort; "
                      "RFC 8446 4.2.9 names no alert (missing_extension is the natural one): "
                      "any fatal alert",
          mutations=[unknown_pre_shared_key()], expect=aborts_cleanly()),
     Case(id="tls13-unknown-psk-identity-ignored", version="tls13", rfc=("8446", "4.2.11"),
          topics=TOPIC, level=Level.SHOULD,
-         sentence=("Any unknown PSKs (e.g., ones not in the PSK database or encrypted with an "
-                   "unknown key) SHOULD simply be ignored. If no acceptable PSKs are found, "
-                   "the server SHOULD perform a non-PSK handshake if possible."),
+         sentence=UNKNOWN_PSK,
          requirement="a pre_shared_key with an identity the server never issued: a full "
                      "handshake",
          mutations=[PSK_MODES_DHE, unknown_pre_shared_key()], expect=completes()),

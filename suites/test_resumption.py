@@ -37,6 +37,8 @@ from tlsconform.verdict.expect import (
 from tlsconform.verdict.levels import Level
 from tlsconform.verdict.session_checks import not_resumed, resumed, ticket_lifetimes
 
+from .psk_sentences import MODES_MISSING, NOT_LAST, UNKNOWN_PSK
+
 TOPIC = ("resumption",)
 TLS12_KINDS = (("session-id", "session_id"), ("ticket", "ticket"))
 NO_EMS = omit_extension(ext.EXTENDED_MASTER_SECRET)
@@ -57,15 +59,6 @@ LIFETIME = "Servers MUST NOT use any value greater than 604800 seconds (7 days).
 BINDER = ("Prior to accepting PSK key establishment, the server MUST validate the "
           "corresponding binder value (see Section 4.2.11.2 below). If this value is not "
           "present or does not validate, the server MUST abort the handshake.")  # 4.2.11
-UNKNOWN_PSK = ("Any unknown PSKs (e.g., ones not in the PSK database or encrypted with an "
-               "unknown key) SHOULD simply be ignored. If no acceptable PSKs are found, the "
-               "server SHOULD perform a non-PSK handshake if possible.")  # RFC 8446 4.2.11
-NOT_LAST = ("The \"pre_shared_key\" extension MUST be the last extension in the ClientHello "
-            "(this facilitates implementation as described below). Servers MUST check that "
-            "it is the last extension and otherwise fail the handshake with an "
-            "\"illegal_parameter\" alert.")  # RFC 8446 4.2.11
-MODES_MISSING = ("If clients offer \"pre_shared_key\" without a \"psk_key_exchange_modes\" "
-                 "extension, servers MUST abort the handshake.")  # RFC 8446 4.2.9
 MODE_LISTED = ("Servers MUST NOT select a key exchange mode that is not listed by the "
                "client.")  # RFC 8446 4.2.9
 NINE_TWO = ("Servers receiving a ClientHello which does not conform to these requirements "

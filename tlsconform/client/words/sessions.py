@@ -110,11 +110,6 @@ def suites_of_another_hash() -> Mutation:
     return OfferEdit("only suites of another hash than the PSK's", edit)
 
 
-def no_psk() -> Mutation:
-    """The resuming hello without its pre_shared_key (other extensions stay)."""
-    return OfferEdit("no pre_shared_key", lambda o: o.with_(psk=None))
-
-
 # -- 0-RTT (RFC 8446 4.2.10) --------------------------------------------------------------
 def early_data() -> Mutation:
     """early_data in the ClientHello and, with a PSK, the request as 0-RTT data."""
@@ -223,7 +218,6 @@ __all__ = [
     "foreign_ticket",
     "forget_session_id",
     "key_updates",
-    "no_psk",
     "no_renegotiation_info",
     "psk_modes",
     "renegotiation_verify_data",
