@@ -14,7 +14,7 @@ from tlsconform.certs import PKI, ensure_pki
 from tlsconform.client import server_flight as server_flight_module
 from tlsconform.client.driver import HTTP_GET, ClientDriver
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.client.mutation import MessageEdit, Mutation
+from tlsconform.mutation import MessageEdit, Mutation
 from tlsconform.client.offer import TLS12, TLS13, Offer, tls12, tls13
 from tlsconform.client.words import ciphers as only_ciphers
 from tlsconform.client.words import (

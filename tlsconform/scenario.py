@@ -13,7 +13,7 @@ import pytest
 
 from tlsconform.client.driver import ClientDriver
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.client.mutation import Mutation
+from tlsconform.mutation import Mutation
 from tlsconform.client.offer import Offer, tls12, tls13
 from tlsconform.client.resume import Resume
 from tlsconform.target import Target

@@ -13,14 +13,12 @@ import hashlib
 import os
 import traceback
 from collections.abc import Callable, Sequence
-from typing import NoReturn
 
 from tlsconform.client import hello
 from tlsconform.client import offer as offers
 from tlsconform.client.client_flight import ClientFlight
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.client.keys import Keys
-from tlsconform.client.mutation import Mutation
 from tlsconform.client.offer import Offer
 from tlsconform.client.resumption import Resumption
 from tlsconform.client.sent_hello import SentHello
@@ -33,20 +31,20 @@ from tlsconform.crypto.suites import (
 )
 from tlsconform.crypto.suites import Suite
 from tlsconform.messages.alerts import AlertDescription as AD
+from tlsconform.mutation import Mutation
 from tlsconform.verdict.outcome import Outcome, ServerMessage
 from tlsconform.wire.connection import Connection
+from tlsconform.wire.conversation import Conversation, Stop
 from tlsconform.wire.events import (
     Alert,
     ApplicationData,
     ChangeCipherSpec,
     Closed,
-    Event,
     HandshakeMessage,
     Reset,
     Timeout,
-    Unparsed,
 )
-from tlsconform.wire.outgoing import ALERT, APPLICATION_DATA, Flight, Outgoing
+from tlsconform.wire.outgoing import APPLICATION_DATA, Outgoing
 from tlsconform.wire.protection import (
     Protection,
 )
@@ -70,11 +68,7 @@ NEXT_TLS12 = {"ServerHello": ("Certificate",),
               "CertificateRequest": ("ServerHelloDone",)}
 
 
-class Stop(Exception):
-    """Raised inside a step to end the conversation with what ``stop`` recorded."""
-
-
-class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys):
+class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
     """One conversation: hello, server flight, client flight, Finished, a renegotiation,
     requests, closure.
 
@@ -366,79 +360,8 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys):
             if isinstance(event, Alert) and event.close_notify and not self.ended_by_us:
                 self.send_alert(0, level=1)
 
-    # -- sending ----------------------------------------------------------------
-    @property
-    def ended_by_us(self) -> bool:
-        """We sent a fatal alert or a close_notify: a client sends nothing after either."""
-        return any(level == 2 or description == 0 for level, description in self.sealer.alerts)
-
-    def send_flight(self, stage: str, flight: Flight) -> None:
-        for mutation in self.mutations:
-            flight = mutation.flight(stage, flight, self)
-        if not flight or self.ended_by_us:
-            return
-        early = self.conn.arrived() if self.phases[1:] else None
-        if isinstance(early, Alert | Closed | Reset | Unparsed):
-            # The server already answered what we sent: a client reads that first.
-            self.stop(self.conn.next_event(), alert=self.alert_for(early))
-            raise Stop
-        data = self.sealer.seal_flight(flight, self)
-        wire = self.conn.wire
-        unanswered = bool(wire) and wire[-1].direction == "sent"
-        self.conn.send_bytes(data, ", ".join(item.shown for item in flight))
-        shown = next((item.shown for item in reversed(flight) if item.label), flight[-1].name)
-        # The server may answer a flight only after the next one left (TLS 1.3 Finished,
-        # then the request): name both, so the verdict does not blame the wrong message.
-        if unanswered:
-            self.outcome.phase += f" and {shown}"
-        else:
-            self.outcome.phase = "after " + client_phrase(shown)
-        self.phases.append(self.outcome.phase)
-
-    def send_alert(self, description: int, level: int = 2) -> None:
-        """An alert under our current write keys (plaintext before there are any)."""
-        item = Outgoing("Alert", lambda: bytes([level, description]), content_type=ALERT)
-        try:
-            self.conn.send_bytes(self.sealer.seal_flight([item], self), "Alert")
-        except OSError:
-            return
-        self.outcome.sent_alert = Alert(level, description, self.conn.write.protected)
-
-    # -- ending -----------------------------------------------------------------
-    def stop(self, event: Event | None, violation: str | None = None,
-             alert: int | None = None) -> NoReturn:
-        """Record why the conversation ended, send the alert a client owes for it, and
-        after the server's alert note what followed it; then end the run (``Stop``), from
-        wherever it is called: a step, a message handler or a message builder."""
-        self.outcome.event = event
-        self.outcome.violation = violation
-        if event is not None:  # what the server answered, not what we sent after it arrived
-            self.outcome.phase = self.phases[min(self.conn.last_sends, len(self.phases) - 1)]
-        if alert is not None:
-            self.send_alert(alert)
-        if isinstance(event, Alert) and not self.declined:
-            self.outcome.after = self.conn.next_event()
-        raise Stop
-
-    def unmet(self, reason: str) -> NoReturn:
-        """The row's condition cannot be created against this target (a word found so):
-        the conversation ends, and the row skips saying why instead of grading it."""
-        self.outcome.unmet = reason
-        raise Stop
-
-    @staticmethod
-    def alert_for(event: Event) -> int | None:
-        """The alert a client sends for what the server did instead of the next message."""
-        if isinstance(event, Alert | Closed | Reset | Timeout):
-            return None
-        if isinstance(event, HandshakeMessage | ChangeCipherSpec | ApplicationData):
-            return AD.unexpected_message
-        reason = getattr(event, "reason", "")
-        if "authentication" in reason or "MAC" in reason or "padding" in reason:
-            return AD.bad_record_mac
-        if "above the" in reason:
-            return AD.record_overflow
-        return AD.decode_error
+    def phrase(self, name: str) -> str:
+        return client_phrase(name)
 
 
 def _snake(name: str) -> str:

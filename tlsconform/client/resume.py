@@ -13,7 +13,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tlsconform.client.mutation import Mutation
+from tlsconform.mutation import Mutation
 from tlsconform.client.offer import Offer
 from tlsconform.client.session import PSK_DHE_KE, PskOffer, Session
 

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from tlsconform.client.mutation import Mutation
+from tlsconform.mutation import Mutation
 from tlsconform.client.words import (
     ciphers,
     groups,

@@ -4,7 +4,7 @@ levels, at any point of the conversation."""
 
 from __future__ import annotations
 
-from tlsconform.client.mutation import Mutation
+from tlsconform.mutation import Mutation
 from tlsconform.client.words.messages import Insert, _phrase, alert, instead_of
 from tlsconform.messages.alerts import alert_name
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from tlsconform.client.mutation import Mutation, OfferEdit
+from tlsconform.mutation import Mutation, OfferEdit
 from tlsconform.client.offer import Offer, RawExtension
 from tlsconform.messages import extensions as ext
 from tlsconform.messages.codec import u8, vec8, vec16

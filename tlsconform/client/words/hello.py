@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tlsconform.client.hello_bytes import FIELDS, HelloParts, parse_client_hello
-from tlsconform.client.mutation import MessageEdit, Mutation
+from tlsconform.mutation import MessageEdit, Mutation
 from tlsconform.messages.extensions import extension_name
 from tlsconform.wire.outgoing import Outgoing
 

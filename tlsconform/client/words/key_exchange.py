@@ -14,7 +14,7 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tlsconform.client.hello_bytes import HelloParts
-from tlsconform.client.mutation import Mutation, RetryEdit
+from tlsconform.mutation import Mutation, RetryEdit
 from tlsconform.client.offer import Offer
 from tlsconform.client.words.hello import hello_parts
 from tlsconform.client.words.messages import replace_message

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlsconform.client.mutation import FlightEdit, MessageEdit, Mutation
+from tlsconform.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.client.words.messages import Maker, _phrase
 from tlsconform.wire.outgoing import APPLICATION_DATA, Flight, Outgoing
 from tlsconform.wire.records import MAX_PLAINTEXT

@@ -9,7 +9,7 @@ import os
 from typing import TYPE_CHECKING
 
 from tlsconform.client.keys import Keys
-from tlsconform.client.mutation import FlightEdit, MessageEdit, Mutation, OfferEdit
+from tlsconform.mutation import FlightEdit, MessageEdit, Mutation, OfferEdit
 from tlsconform.client.offer import Offer, RawExtension
 from tlsconform.crypto.suites import SUITES, TLS13_SUITES
 from tlsconform.crypto.suites import (
