@@ -212,25 +212,26 @@ class AbortsCleanly(Expectation):
 
 
 def _aborted(outcome: Outcome) -> str | None:
-    """Why the outcome is not an abort at all, or None when the server did abort."""
+    """Why the outcome is not an abort at all, or None when the peer did abort."""
+    peer = outcome.peer
     if outcome.internal_error:
         return "the engine failed"
     if outcome.completed:
-        return "the server carried on to the end"
+        return f"the {peer} carried on to the end"
     if outcome.violation:
-        return "the server carried on"
+        return f"the {peer} carried on"
     event = outcome.event
     if isinstance(event, Alert):
         if outcome.after is not None and not isinstance(outcome.after, (Closed, Reset, Timeout)):
-            return "the server kept sending after its alert"
+            return f"the {peer} kept sending after its alert"
         return None
     if isinstance(event, (Closed, Reset)):
         return None
     if isinstance(event, Timeout):
-        return "the server neither alerted nor closed"
+        return f"the {peer} neither alerted nor closed"
     if isinstance(event, Unparsed):
-        return "the server answered with bytes that do not parse"
-    return "the server carried on"
+        return f"the {peer} answered with bytes that do not parse"
+    return f"the {peer} carried on"
 
 
 def completes() -> Expectation:

@@ -40,6 +40,7 @@ class Outcome:
     """
 
     completed: bool = False
+    peer: str = "server"  # who we talked to: "client" when the suite played the server
     handshake_done: bool = False
     event: Event | None = None
     after: Event | None = None
@@ -56,6 +57,7 @@ class Outcome:
     reply: Event | None = None  # the application data that answered the (last) request
     replies: int = 0  # requests answered
     closure: list[Event] = field(default_factory=list)
+    hellos: list[bytes] = field(default_factory=list)  # each ClientHello a client sent, raw
     records: list[RecordInfo] = field(default_factory=list)
     sent_alert: Alert | None = None  # the alert our side sent when it stopped
     internal_error: str | None = None
@@ -95,7 +97,7 @@ class Outcome:
             return f"renegotiation: {self.renegotiation.essence()}{self._after_declined()}"
         if self.completed:
             resumed = " resumed" if self.resumed else ""
-            return f"server completed the{resumed} handshake ({version_name(self.version)}"
+            return f"{self.peer} completed the{resumed} handshake ({version_name(self.version)}"
         if isinstance(self.event, Unparsed) and not self.violation and not self.internal_error:
             return self.event.essence()
         return self.describe(phase=False).split(", then ", 1)[0]
@@ -116,21 +118,22 @@ class Outcome:
         if self.internal_error:
             return f"internal error of the engine{when}: {self.internal_error}"
         if self.violation:
-            return f"server broke a rule{when}: {self.violation}"
+            return f"{self.peer} broke a rule{when}: {self.violation}"
         if self.renegotiation is not None:
             return (f"first handshake completed; renegotiation: "
                     f"{self.renegotiation.describe(phase)}{self._after_declined()}")
         if self.completed:
             resumed = " resumed" if self.resumed else ""
-            return (f"server completed the{resumed} handshake ({version_name(self.version)}, "
-                    f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'})")
+            sent = " and sent its request" if self.peer == "client" else ""
+            return (f"{self.peer} completed the{resumed} handshake ({version_name(self.version)}, "
+                    f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'}){sent}")
         if self.event is None:
             return f"nothing observed{when}"
         text = f"{self.event.describe()}{when}"
         if isinstance(self.event, Alert) and self.after is not None:
             text += f", then {self.after.describe()}"
         if self.closed_cleanly:
-            text += ": the server closed cleanly without answering"
+            text += f": the {self.peer} closed cleanly without answering"
         elif not self.handshake_done and self.server_messages and not isinstance(
                 self.event, Alert) and self.notes:
             text += f" ({'; '.join(self.notes)})"

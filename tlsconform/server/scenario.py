@@ -1,0 +1,79 @@
+"""A client row: what the suite, as the server, sends a client, the RFC clause, and the
+client behaviour that is acceptable.
+
+``ClientCase`` is a ``Case`` (the same levels, grades, markers, deviations and reports),
+plus what the server presents; ``play_client_case`` listens on loopback, has the client
+under test connect, plays the server's side and grades what the client did.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+import pytest
+
+from tlsconform.client.identity import ClientIdentity
+from tlsconform.scenario import Case
+from tlsconform.server.driver import ServerDriver
+from tlsconform.verdict.expect import Verdict
+from tlsconform.verdict.outcome import Outcome
+from tlsconform.wire.connection import Connection
+from tlsconform.wire.events import Timeout
+
+LOOPBACK = "127.0.0.1"
+
+
+class Stoppable(Protocol):
+    """A started client: ``stop`` ends it (bounded) and says how it ended."""
+
+    def stop(self, grace: float = ...) -> object: ...
+
+
+@dataclass(frozen=True)
+class ClientCase(Case):
+    """One client conformance row.
+
+    ``server_cert``: the PKI certificate the server presents; ``client_auth``: the server
+    asks for a client certificate; ``client_cert``: the client is given one ("valid").
+    ``closure``: after the response, watch how the client ends the connection.
+    """
+
+    server_cert: str = "server-rsa"
+
+    def param(self) -> object:
+        marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version),
+                 pytest.mark.clients]
+        marks += [getattr(pytest.mark, topic) for topic in self.topics]
+        return pytest.param(self, id=self.id, marks=marks)
+
+
+def play_client_case(case: ClientCase, identity: ClientIdentity,
+                     start_client: Callable[[str, int], Stoppable],
+                     timeout: float) -> tuple[Outcome, Verdict, object]:
+    """Listen on an ephemeral loopback port, start the client, play the row; return the
+    outcome, its grade and how the client process ended (evidence, not the verdict)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
+        listener.bind((LOOPBACK, 0))
+        listener.listen(1)
+        listener.settimeout(timeout)
+        client = start_client(LOOPBACK, listener.getsockname()[1])
+        try:
+            try:
+                sock, _ = listener.accept()
+            except TimeoutError:
+                outcome = Outcome(peer="client", event=Timeout(seconds=timeout),
+                                  phase="before the client connected")
+                return outcome, case.expect.judge(outcome), client.stop()
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            with Connection(sock, timeout) as conn:
+                outcome = ServerDriver(conn, case.version, identity, case.mutations,
+                                       request_certificate=case.client_auth,
+                                       closure=case.closure).run()
+        except BaseException:
+            client.stop()
+            raise
+    ended = client.stop()
+    return outcome, case.expect.judge(outcome), ended
