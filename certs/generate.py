@@ -50,7 +50,11 @@ class PKI:
         return self.root / f"{name}.key.pem"
 
     def chain(self, name: str) -> Path:
-        """Leaf then its issuing CA; CAs and self-signed certificates stand alone."""
+        """Leaf, then its issuers up to but excluding the root; self-signed ones stand alone.
+
+        A certificate the root issued directly keeps the root after it, as this file always
+        had: [server-rsa, root-ca], but [server-via-intermediate, intermediate-ca].
+        """
         return self.root / f"{name}.chain.pem"
 
 
@@ -79,6 +83,8 @@ def _write_profiles(
     dest.mkdir(parents=True, exist_ok=True)
     pki = PKI(dest)
     now = datetime.now(UTC).replace(microsecond=0)
+    # Each certificate's path up to its top-most known issuer: [cert, issuer, ..., root].
+    paths = {name: [cert] for name, (cert, _) in minted.items()}
     for profile in profiles:
         issuer_cert, issuer_key = minted[profile.issuer] if profile.issuer else (None, None)
         cert, key = mint_certificate(
@@ -92,13 +98,20 @@ def _write_profiles(
             san_dns=profile.san_dns,
             san_ip=profile.san_ip,
             is_ca=profile.is_ca,
+            allow_non_ca_issuer=profile.issuer_may_be_non_ca,
         )
         minted[profile.name] = (cert, key)
-        chain = [cert] if issuer_cert is None else [cert, issuer_cert]
+        paths[profile.name] = [cert, *(paths[profile.issuer] if profile.issuer else [])]
+        chain = _chain(paths[profile.name])
         pki.cert(profile.name).write_bytes(_pem(cert))
         pki.chain(profile.name).write_bytes(b"".join(_pem(c) for c in chain))
         _write_private(pki.key(profile.name), _pem_key(key))
     return pki
+
+
+def _chain(path: list[x509.Certificate]) -> list[x509.Certificate]:
+    """What PKI.chain holds for a certificate whose path to the root is `path`."""
+    return path[:-1] if len(path) > 2 else path
 
 
 def ensure_pki(cache_dir: Path | None = None) -> PKI:

@@ -16,15 +16,16 @@ from cryptography.hazmat.primitives.asymmetric.types import CertificateIssuerPri
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 PrivateKey: TypeAlias = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
-KEY_TYPES = ("ecdsa-p256", "rsa-2048")
+KEY_TYPES = ("ecdsa-p256", "rsa-2048", "rsa-1024")
+_RSA_BITS = {"rsa-2048": 2048, "rsa-1024": 1024}  # rsa-1024 only to be rejected as too weak
 
 
 def generate_key(key_type: str) -> PrivateKey:
     """Return a new private key of one of KEY_TYPES."""
     if key_type == "ecdsa-p256":
         return ec.generate_private_key(ec.SECP256R1())
-    if key_type == "rsa-2048":
-        return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    if key_type in _RSA_BITS:
+        return rsa.generate_private_key(public_exponent=65537, key_size=_RSA_BITS[key_type])
     raise ValueError(f"unknown key type {key_type!r}, expected one of {', '.join(KEY_TYPES)}")
 
 
@@ -40,14 +41,18 @@ def mint_certificate(
     san_dns: Sequence[str] = (),
     san_ip: Sequence[str] = (),
     is_ca: bool = False,
+    allow_non_ca_issuer: bool = False,
 ) -> tuple[x509.Certificate, PrivateKey]:
     """Create a key of `key_type` and a certificate for it, signed by the issuer or by itself.
 
     `issuer_cert` and `issuer_key` go together; both None means self-signed. An empty or None
     `eku` leaves the ExtendedKeyUsage extension out (an empty one is invalid per RFC 5280).
+    An issuer that is no CA is refused unless `allow_non_ca_issuer` asks for such a bad chain.
     """
     if (issuer_cert is None) != (issuer_key is None):
         raise ValueError("give issuer_cert and issuer_key together, or neither for self-signed")
+    if issuer_cert is not None and not allow_non_ca_issuer and not _is_ca(issuer_cert):
+        raise ValueError("issuer_cert is no CA (basicConstraints lacks CA:true)")
     if not_after <= not_before:
         raise ValueError("not_after must be later than not_before")
 
@@ -103,6 +108,15 @@ def _key_usage(
         encipher_only=False,
         decipher_only=False,
     )
+
+
+def _is_ca(cert: x509.Certificate) -> bool:
+    """basicConstraints CA:true; a v1 certificate, which has no extensions, counts as a CA
+    the way verifiers such as OpenSSL still accept legacy v1 roots."""
+    try:
+        return cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        return cert.version is x509.Version.v1
 
 
 def _authority_key_id(issuer_cert: x509.Certificate) -> x509.AuthorityKeyIdentifier:

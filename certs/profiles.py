@@ -9,7 +9,7 @@ from typing import Literal
 
 from cryptography.x509.oid import ExtendedKeyUsageOID, ObjectIdentifier
 
-PROFILE_VERSION = 1
+PROFILE_VERSION = 2
 
 State = Literal["expired", "valid", "not-yet-valid"]
 
@@ -31,6 +31,8 @@ class Profile:
     san_dns: tuple[str, ...] = ()
     san_ip: tuple[str, ...] = ()
     is_ca: bool = False
+    # Only for profiles meant to be mis-issued: let minting sign with an issuer that is no CA.
+    issuer_may_be_non_ca: bool = False
 
     @property
     def intended_state(self) -> State:
@@ -56,6 +58,9 @@ _SERVER_RSA = Profile(
     san_dns=("localhost",),
     san_ip=("127.0.0.1", "::1"),
 )
+_INTERMEDIATE_CA = replace(
+    _ROOT_CA, name="intermediate-ca", subject_cn="tlsconform Intermediate CA", issuer="root-ca"
+)
 _CLIENT_VALID = Profile(
     "client-valid", "tlsconform client", "client-ca", "ecdsa-p256", -1, 365, eku=(CLIENT_AUTH,)
 )
@@ -70,6 +75,29 @@ PROFILES: tuple[Profile, ...] = (
     replace(_SERVER_RSA, name="server-expired", not_before_days=-60, not_after_days=-30),
     replace(_SERVER_RSA, name="server-untrusted", issuer="untrusted-ca"),
     replace(_SERVER_RSA, name="server-wrong-name", san_dns=("wrong.example.invalid",), san_ip=()),
+    # For testing TLS clients: server certificates a correct client must reject, each for one
+    # reason only. RSA-1024 is 80-bit security: OpenSSL refuses it from security level 2 (the
+    # default since OpenSSL 3.2 and in Debian's, Fedora's configuration) but accepts it at 1.
+    replace(_SERVER_RSA, name="server-not-yet-valid", not_before_days=30, not_after_days=395),
+    replace(_SERVER_RSA, name="server-no-serverauth", eku=(CLIENT_AUTH,)),
+    replace(_SERVER_RSA, name="server-self-signed", issuer=None),
+    replace(_SERVER_RSA, name="server-weak-key", key_type="rsa-1024"),
+    # A good leaf one intermediate below the root: its chain file carries the intermediate.
+    _INTERMEDIATE_CA,
+    replace(_SERVER_RSA, name="server-via-intermediate", issuer="intermediate-ca"),
+    # A would-be intermediate that is no CA (CA:false, no keyCertSign), and a leaf it signed.
+    replace(
+        _INTERMEDIATE_CA,
+        name="intermediate-not-ca",
+        subject_cn="tlsconform Intermediate Not A CA",
+        is_ca=False,
+    ),
+    replace(
+        _SERVER_RSA,
+        name="server-bad-intermediate",
+        issuer="intermediate-not-ca",
+        issuer_may_be_non_ca=True,
+    ),
     _CLIENT_VALID,
     replace(_CLIENT_VALID, name="client-valid-rsa", key_type="rsa-2048"),
     replace(_CLIENT_VALID, name="client-expired", not_before_days=-60, not_after_days=-30),
