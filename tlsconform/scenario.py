@@ -153,15 +153,18 @@ PER_VERSION = ("rfc", "requirement", "sentence", "level", "alert_level", "silent
 
 
 def each_version(
-    name: str, versions: Sequence[str] = ("tls12", "tls13"), **row: object
+    name: str, versions: Sequence[str] = ("tls12", "tls13"), row_type: type[Case] | None = None,
+    **row: object
 ) -> list[Case]:
     """The same row for several versions, with IDs ``tls12-name`` and ``tls13-name``.
 
     Any of ``PER_VERSION`` may be a dict from version to value, where the versions differ.
+    ``row_type`` makes rows of a ``Case`` subclass (client rows).
     """
     def pick(key: str, value: object, version: str) -> object:
         return value[version] if key in PER_VERSION and isinstance(value, dict) else value
 
-    return [Case(id=f"{version}-{name}", version=version,
+    kind = row_type or Case
+    return [kind(id=f"{version}-{name}", version=version,
                  **{key: pick(key, value, version) for key, value in row.items()})
             for version in versions]

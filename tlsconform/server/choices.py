@@ -48,6 +48,12 @@ class Choices:
     encrypted_extensions: list[Extension] = field(default_factory=list)
     key_share: bytes | None = None
     ems: bool = False  # TLS 1.2 extended master secret (RFC 7627)
+    hello: ClientHello | None = None  # what the choices answer, for words that look
+    retry_suite: int | None = None  # the HelloRetryRequest's suite, when not ``suite``
+    retry_extensions: list[Extension] | None = None  # the HelloRetryRequest's, outright
+    retry_twice: bool = False  # answer the second ClientHello with another retry
+    unmet: str = ""  # a word found the row's condition cannot be created with this client
+    note: str = ""  # what a word picked, for verdicts ("unsolicited heartbeat(15)")
 
     def with_(self, **changes: object) -> Choices:
         return replace(self, **changes)
@@ -86,7 +92,8 @@ def choose(hello: ClientHello, version: str, identity: ClientIdentity) -> Choice
             return f"the client offers no TLS 1.3 signature scheme for an {kind} key"
         sh = [(ext.SUPPORTED_VERSIONS, TLS13.to_bytes(2, "big"))]
         return Choices(TLS13, suite, group, scheme, hello.session_id, retry=retry,
-                       retry_group=group if retry else None, server_hello_extensions=sh)
+                       retry_group=group if retry else None, server_hello_extensions=sh,
+                       hello=hello)
     if (offered and TLS12 not in offered) or (not offered and hello.legacy_version < TLS12):
         return "the client does not offer TLS 1.2"
     suite = next((s for s in TLS12_SUITES[kind] if s in hello.ciphers), None)
@@ -109,4 +116,4 @@ def choose(hello: ClientHello, version: str, identity: ClientIdentity) -> Choice
     if hello.ext(ext.EC_POINT_FORMATS) is not None:
         extensions.append((ext.EC_POINT_FORMATS, b"\x01\x00"))
     return Choices(TLS12, suite, group, scheme, hello.session_id,
-                   server_hello_extensions=extensions, ems=ems)
+                   server_hello_extensions=extensions, ems=ems, hello=hello)

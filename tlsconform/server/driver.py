@@ -20,6 +20,7 @@ from tlsconform.crypto.schedule import KeySchedule
 from tlsconform.crypto.signatures import scheme_name, tls13_signed_content, verify
 from tlsconform.crypto.suites import SUITES, Suite
 from tlsconform.messages import client_decoding
+from tlsconform.messages import extensions as ext
 from tlsconform.messages import server_messages as sm
 from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.messages.codec import DecodeError, Reader
@@ -68,6 +69,7 @@ class ServerDriver(ServerFlights, Conversation):
         self.sealer = Sealer(conn, self.add_to_transcript, lambda item: TLS12)
         self.transcript = b""
         self.first_hello_length = 0
+        self.retries = 0  # HelloRetryRequests sent
         self.hello: client_decoding.ClientHello | None = None
         self.choices: Choices
         self.client_random = b""
@@ -112,6 +114,10 @@ class ServerDriver(ServerFlights, Conversation):
 
     @property
     def hash_name(self) -> str:
+        """The transcript hash: the keys' suite's once there are keys, else the chosen
+        suite's (SHA-256 for one the engine does not know)."""
+        if self.suite is not None:
+            return self.suite.hash
         suite = SUITES.get(self.choices.suite)
         return suite.hash if suite is not None else "sha256"
 
@@ -157,6 +163,10 @@ class ServerDriver(ServerFlights, Conversation):
             self.unmet(choices)
         for mutation in self.mutations:
             choices = mutation.choose(choices)
+        if choices.unmet:
+            self.unmet(choices.unmet)
+        if choices.note:
+            self.outcome.notes.append(choices.note)
         self.choices = choices
         self.outcome.version = choices.version
         self.outcome.cipher = choices.suite
@@ -182,26 +192,44 @@ class ServerDriver(ServerFlights, Conversation):
         """A HelloRetryRequest, and the second ClientHello it asks for (RFC 8446 4.1.4)."""
         if not (self.choices.tls13 and self.choices.retry):
             return True
-        self.send_flight("retry", self.retry_flight())
-        event = self.next_message(("ClientHello",), allow_ccs=True)
         first = self.hello
-        self.take_hello(event)
+        rounds = 2 if self.choices.retry_twice else 1
+        for _ in range(rounds):
+            self.send_flight("retry", self.retry_flight())
+            self.retries += 1
+            event = self.next_message(("ClientHello",), allow_ccs=True)
+            self.take_hello(event)
         assert first is not None and self.hello is not None
+        self.check_second_hello(first, event)
         group = self.choices.retry_group or self.choices.group
+        self.choices = self.choices.with_(group=group, retry=False, hello=self.hello)
+        return True
+
+    def check_second_hello(self, first: client_decoding.ClientHello,
+                           event: HandshakeMessage) -> None:
+        """RFC 8446 4.1.2: the second ClientHello is the first with the key share asked
+        for and the cookie echoed."""
+        assert self.hello is not None
+        group, cookie = self.choices.retry_group, self.choices.cookie
         try:
             shares = self.hello.key_shares
         except DecodeError as exc:
             self.stop(event, violation=f"second ClientHello: {exc}", alert=AD.decode_error)
-        if [g for g, _ in shares] != [group]:
+        if group is not None and [g for g, _ in shares] != [group]:
             self.stop(event, violation=f"the second ClientHello's key_share is "
                                        f"{[group_name(g) for g, _ in shares]}, not the "
                                        f"{group_name(group)} the HelloRetryRequest asked for "
                                        "(RFC 8446 4.1.2)", alert=AD.illegal_parameter)
+        if cookie is not None:
+            echoed = self.hello.ext(ext.COOKIE)
+            if echoed != len(cookie).to_bytes(2, "big") + cookie:
+                what = "no cookie" if echoed is None else "another cookie"
+                self.stop(event, violation=f"the second ClientHello carries {what} than the "
+                                           "HelloRetryRequest's (RFC 8446 4.2.2: the client "
+                                           "MUST copy it)", alert=AD.illegal_parameter)
         if self.hello.random != first.random:
             self.stop(event, violation="the second ClientHello has another random "
                                        "(RFC 8446 4.1.2)", alert=AD.illegal_parameter)
-        self.choices = self.choices.with_(group=group, retry=False)
-        return True
 
     # -- our flights ----------------------------------------------------------------
     def send_server_flight(self) -> bool:

@@ -11,12 +11,13 @@ import hashlib
 import os
 
 from tlsconform.crypto import prf
-from tlsconform.crypto.groups import KeyShare
+from tlsconform.crypto.groups import KeyExchangeError, KeyShare
 from tlsconform.crypto.schedule import KeySchedule
 from tlsconform.crypto.signatures import sign, tls13_signed_content
 from tlsconform.crypto.suites import SUITES
 from tlsconform.messages import extensions as ext
 from tlsconform.messages import server_encoding as se
+from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.messages.codec import u16, vec16
 from tlsconform.messages.handshake import MESSAGE_HASH, frame
 from tlsconform.wire.outgoing import APPLICATION_DATA, CHANGE_CIPHER_SPEC, Flight, Outgoing
@@ -43,17 +44,24 @@ class ServerFlights:
 
     def hello_retry_request(self) -> bytes:
         choices = self.choices
-        exts = [(ext.SUPPORTED_VERSIONS, u16(choices.version)),
-                (ext.KEY_SHARE, u16(choices.retry_group or choices.group))]
-        if choices.cookie is not None:
-            exts.append((ext.COOKIE, vec16(choices.cookie)))
-        return se.hello_retry_request(choices.session_id, choices.suite, exts)
+        exts = choices.retry_extensions
+        if exts is None:
+            exts = [(ext.SUPPORTED_VERSIONS, u16(choices.version))]
+            if choices.retry_group is not None:
+                exts.append((ext.KEY_SHARE, u16(choices.retry_group)))
+            if choices.cookie is not None:
+                exts.append((ext.COOKIE, vec16(choices.cookie)))
+        suite = choices.retry_suite if choices.retry_suite is not None else choices.suite
+        return se.hello_retry_request(choices.session_id, suite, exts)
 
     def after_retry(self) -> None:
-        """RFC 8446 4.4.1: the first ClientHello enters the transcript as its hash."""
+        """RFC 8446 4.4.1: the first ClientHello enters the transcript as its hash (once:
+        a second retry follows the first's transcript)."""
+        if self.retries:
+            return
         hello, retry = self.transcript[:self.first_hello_length], \
             self.transcript[self.first_hello_length:]
-        digest = hashlib.new(SUITES[self.choices.suite].hash, hello).digest()
+        digest = hashlib.new(self.hash_name, hello).digest()
         self.transcript = frame(MESSAGE_HASH, digest) + retry
 
     def server_hello_flight(self) -> Flight:
@@ -82,23 +90,44 @@ class ServerFlights:
         self.server_random = choices.random or os.urandom(32)
         exts = list(choices.server_hello_extensions)
         if choices.tls13:
-            if self.share is None or self.share.group != choices.group:
-                self.share = KeyShare(choices.group)
-            public = choices.key_share if choices.key_share is not None else self.share.public
+            public = choices.key_share if choices.key_share is not None else self.our_share()
             exts.append((ext.KEY_SHARE, u16(choices.group) + vec16(public)))
         return se.server_hello(TLS12_LEGACY if choices.tls13 else choices.version,
                                self.server_random, choices.session_id, choices.suite,
                                choices.compression, exts)
 
+    def our_share(self) -> bytes:
+        """Our key share for the chosen group; for a group the engine cannot compute in
+        (a word chose GREASE), random bytes: the client has no key for it either."""
+        group = self.choices.group
+        if self.share is None or self.share.group != group:
+            try:
+                self.share = KeyShare(group)
+            except KeyExchangeError:
+                self.share = None
+                return os.urandom(32)
+        return self.share.public
+
     def enter_handshake_keys(self) -> None:
-        """After ServerHello: handshake traffic keys both ways (RFC 8446 7.1)."""
+        """After ServerHello: handshake traffic keys both ways (RFC 8446 7.1). When a word
+        chose what no keys come from (a suite that is no TLS 1.3 suite, a group without a
+        share), the keys come from TLS_AES_128_GCM_SHA256 and a random secret: the flight
+        still goes out protected, and the client's answer is the verdict."""
         suite = SUITES.get(self.choices.suite)
+        if suite is None or not suite.tls13:
+            suite = SUITES[0x1301]
+            self.outcome.notes.append("handshake keys of TLS_AES_128_GCM_SHA256 and a random "
+                                      "secret: the chosen suite has none")
         share = self.hello_share()
-        if suite is None or not suite.tls13 or share is None or self.share is None:
-            return  # a word chose what no keys come from: the client's answer is the verdict
+        try:
+            secret = self.share.shared(share) if self.share is not None and share \
+                else os.urandom(32)
+        except KeyExchangeError as exc:
+            self.stop(None, violation=f"the client's key share: {exc}",
+                      alert=AD.illegal_parameter)
         self.suite = suite
         self.schedule = KeySchedule(suite.hash)
-        self.schedule.enter_handshake(self.share.shared(share))
+        self.schedule.enter_handshake(secret)
         c_hs, s_hs = self.schedule.handshake_traffic_secrets(self.transcript_hash())
         self.secrets.update(c_hs=c_hs, s_hs=s_hs)
         self.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", c_hs)
@@ -154,9 +183,7 @@ class ServerFlights:
     def server_key_exchange(self) -> bytes:
         """ECDHE parameters signed over both randoms (RFC 8422 5.4)."""
         choices = self.choices
-        if self.share is None or self.share.group != choices.group:
-            self.share = KeyShare(choices.group)
-        public = choices.key_share if choices.key_share is not None else self.share.public
+        public = choices.key_share if choices.key_share is not None else self.our_share()
         params = se.ecdhe_params(choices.group, public)
         signed = self.client_random + self.server_random + params
         return se.server_key_exchange_ecdhe(params, choices.scheme,

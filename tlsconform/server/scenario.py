@@ -17,6 +17,7 @@ import pytest
 
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case
+from tlsconform.scenario import each_version as rows_of_each_version
 from tlsconform.server.driver import ServerDriver
 from tlsconform.verdict.expect import Verdict
 from tlsconform.verdict.outcome import Outcome
@@ -77,3 +78,9 @@ def play_client_case(case: ClientCase, identity: ClientIdentity,
             raise
     ended = client.stop()
     return outcome, case.expect.judge(outcome), ended
+
+
+def each_version(name: str, versions: tuple[str, ...] = ("tls12", "tls13"),
+                 **row: object) -> list[ClientCase]:
+    """``scenario.each_version`` for client rows."""
+    return rows_of_each_version(name, versions, row_type=ClientCase, **row)  # type: ignore[return-value]

@@ -1,0 +1,1 @@
+"""Client rows: the suite plays the server and judges the TLS client under test."""
