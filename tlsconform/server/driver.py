@@ -9,9 +9,12 @@ Sending, alerts and stopping are ``Conversation``'s, shared with the client driv
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import socket
 import traceback
 from collections.abc import Callable, Sequence
+from typing import NoReturn
 
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.crypto.certificates import CertificateError, public_key
@@ -25,8 +28,8 @@ from tlsconform.messages import server_messages as sm
 from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.messages.codec import DecodeError, Reader
 from tlsconform.mutation import Mutation
-from tlsconform.server.choices import Choices, choose
-from tlsconform.server.flights import ServerFlights
+from tlsconform.server.choices import TLS13_FORBIDDEN, Choices, choose
+from tlsconform.server.flights import CERTIFICATE_REQUEST_SCHEMES, ServerFlights
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import Connection
 from tlsconform.wire.conversation import Conversation, Stop
@@ -35,6 +38,7 @@ from tlsconform.wire.events import (
     ApplicationData,
     ChangeCipherSpec,
     Closed,
+    Event,
     HandshakeMessage,
     Reset,
     Timeout,
@@ -158,7 +162,10 @@ class ServerDriver(ServerFlights, Conversation):
         event = self.next_message(("ClientHello",))
         self.take_hello(event)
         self.first_hello_length = len(self.transcript)
-        choices = choose(event.decoded, self.version, self.identity)
+        version = self.version
+        if version == "any":
+            version = "tls13" if 0x0304 in event.decoded.versions else "tls12"
+        choices = choose(event.decoded, version, self.identity)
         if isinstance(choices, str):
             self.unmet(choices)
         for mutation in self.mutations:
@@ -303,6 +310,11 @@ class ServerDriver(ServerFlights, Conversation):
             key = public_key(self.client_certificates[0])
         except CertificateError as exc:
             self.stop(event, violation=f"client certificate: {exc}", alert=AD.bad_certificate)
+        offered = CERTIFICATE_REQUEST_SCHEMES
+        if msg.scheme not in offered or (self.tls13 and msg.scheme in TLS13_FORBIDDEN):
+            self.stop(event, violation=f"client CertificateVerify uses {scheme_name(msg.scheme)}, "
+                                       "which the CertificateRequest did not offer (RFC 8446 "
+                                       "4.4.3, RFC 5246 7.4.8)", alert=AD.illegal_parameter)
         problem = verify(msg.scheme, key, msg.signature, content)
         if problem:
             self.stop(event, violation=f"client CertificateVerify ({scheme_name(msg.scheme)}): "
@@ -346,12 +358,17 @@ class ServerDriver(ServerFlights, Conversation):
             self.stop(event, alert=self.alert_for(event))
 
     def respond(self) -> bool:
+        """The response, then close_notify and our FIN (words may drop either alert)."""
         self.send_flight("response", self.response_flight())
         self.send_flight("closing", self.closing_flight())
+        with contextlib.suppress(OSError):
+            self.conn.sock.shutdown(socket.SHUT_WR)
         return True
 
     def read_closure(self) -> bool:
-        """The client's end of the connection, each read bounded (``closure`` rows)."""
+        """The client's end of the connection, each read bounded (``closure`` rows). An
+        error alert refuses what came after the request (the response as a word sent
+        it): it becomes the outcome's event, with what followed it."""
         if not self.closure:
             return True
         while True:
@@ -359,7 +376,14 @@ class ServerDriver(ServerFlights, Conversation):
             self.outcome.closure.append(event)
             if isinstance(event, Closed | Reset | Timeout):
                 return True
-            if isinstance(event, Alert) and event.fatal:
-                self.outcome.event = event
-                return True
+            if isinstance(event, Alert) and not event.close_notify:
+                self.stop(event)
 
+    def stop(self, event: Event | None, violation: str | None = None,
+             alert: int | None = None) -> NoReturn:
+        """As ``Conversation.stop``; an error alert after the request refuses what the
+        server sent after it (the response as a word shaped it), so the conversation no
+        longer counts as completed."""
+        if isinstance(event, Alert) and not event.close_notify:
+            self.outcome.completed = False
+        super().stop(event, violation, alert)

@@ -31,6 +31,9 @@ RESPONSE_BODY = b"tlsconform: the suite is the server\n"
 HTTP_RESPONSE = (b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
                  + str(len(RESPONSE_BODY)).encode() + b"\r\n\r\n" + RESPONSE_BODY)
 CCS = b"\x01"
+# What our CertificateRequest offers for the client's CertificateVerify (PKCS#1 only in
+# TLS 1.2, RFC 8446 4.4.3)
+CERTIFICATE_REQUEST_SCHEMES = [0x0804, 0x0805, 0x0403, 0x0503, 0x0401, 0x0501]
 TLS12_LEGACY = 0x0303  # RFC 8446 4.1.3: a TLS 1.3 ServerHello's legacy_version
 
 
@@ -157,7 +160,7 @@ class ServerFlights:
         return se.certificate(self.identity.chain, self.choices.tls13)
 
     def certificate_request(self) -> bytes:
-        schemes = [0x0804, 0x0805, 0x0403, 0x0503, 0x0401, 0x0501]
+        schemes = CERTIFICATE_REQUEST_SCHEMES
         if self.choices.tls13:
             return se.certificate_request(True, schemes, b"", [
                 (ext.SIGNATURE_ALGORITHMS, ext.u16s(schemes))])

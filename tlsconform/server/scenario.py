@@ -40,9 +40,12 @@ class ClientCase(Case):
     ``server_cert``: the PKI certificate the server presents; ``client_auth``: the server
     asks for a client certificate; ``client_cert``: the client is given one ("valid").
     ``closure``: after the response, watch how the client ends the connection.
+    ``negotiate`` "any" plays whichever version the client offers (``version`` then only
+    labels the row): for rules about the ClientHello itself.
     """
 
     server_cert: str = "server-rsa"
+    negotiate: str = ""  # "any": TLS 1.3 if the client offers it, else 1.2 (passive rows)
 
     def param(self) -> object:
         marks = [pytest.mark.rfc(*self.rfc), getattr(pytest.mark, self.version),
@@ -70,7 +73,8 @@ def play_client_case(case: ClientCase, identity: ClientIdentity,
                 return outcome, case.expect.judge(outcome), client.stop()
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with Connection(sock, timeout) as conn:
-                outcome = ServerDriver(conn, case.version, identity, case.mutations,
+                outcome = ServerDriver(conn, case.negotiate or case.version, identity,
+                                       case.mutations,
                                        request_certificate=case.client_auth,
                                        closure=case.closure).run()
         except BaseException:

@@ -316,7 +316,9 @@ class ClosesWithCloseNotify(Expectation):
     read bound, or the server sent data after its close_notify.
     """
 
-    text = "a completed handshake, then close_notify before the server closes"
+    def __init__(self, peer: str = "server") -> None:
+        self.peer = peer
+        self.text = f"a completed handshake, then close_notify before the {peer} closes"
 
     def judge(self, outcome: Outcome) -> Verdict:
         if not outcome.completed or outcome.violation or outcome.internal_error:
@@ -334,7 +336,7 @@ class ClosesWithCloseNotify(Expectation):
                                "no close_notify and no close within the read bound")
             elif seen_close_notify:
                 return Verdict(Grade.fail, self.text, observed,
-                               "the server sent more after its close_notify")
+                               f"the {self.peer} sent more after its close_notify")
         if not seen_close_notify:
             return Verdict(Grade.fail, self.text, observed, "closed without close_notify")
         return Verdict(Grade.strict, self.text, observed)
@@ -451,8 +453,8 @@ class CompletesOrAborts(Expectation):
         return Verdict(verdict.grade, self.text, verdict.observed, verdict.why, verdict.part)
 
 
-def closes_with_close_notify() -> Expectation:
-    return ClosesWithCloseNotify()
+def closes_with_close_notify(peer: str = "server") -> Expectation:
+    return ClosesWithCloseNotify(peer)
 
 
 def answers_close_notify(data_allowed: bool = False, ignores: str | None = None
