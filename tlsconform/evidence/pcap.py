@@ -1,5 +1,6 @@
 """A pcap of a row's conversations: the bytes as they went over the wire, each connection
-a TCP stream of its own (client 127.0.0.1, a high port, to the target's port), with a
+a TCP stream of its own (client 127.0.0.1, a high port, to the target's port; for a
+client row the suite is the server, on the port it listened on), with a
 handshake, sequence numbers and acknowledgements that let Wireshark reassemble the TLS
 stream. The IP and TCP framing is synthetic; the TLS bytes are the real ones.
 
@@ -72,10 +73,14 @@ def packets(outcome: Outcome, server: str = "127.0.0.2", port: int = 443,
         stream.packet("sent", "S")
         stream.packet("received", "SA")
         stream.packet("sent", "A")
+        # The stream's "sent" is client to server: a client row's bytes we sent are the
+        # server's (the suite played the server), so they flow the other way.
+        ours = "received" if conversation.outcome.peer == "client" else "sent"
+        theirs = "sent" if ours == "received" else "received"
         for direction, data in conversation.outcome.chunks:
-            stream.data(direction, data)
+            stream.data(ours if direction == "sent" else theirs, data)
         if _ended_by_reset(conversation.outcome):
-            stream.packet("received", "R")
+            stream.packet(theirs, "R")
         else:
             stream.packet("sent", "FA")
             stream.packet("received", "FA")

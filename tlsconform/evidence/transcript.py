@@ -15,6 +15,15 @@ from tlsconform.wire.records import HEADER_LEN, header_problem
 
 CHANGED = "  <== changed by the row"
 ARROWS = {"sent": "client >>", "received": "server <<"}
+SERVER_ARROWS = {"sent": "server >>", "received": "client <<"}  # client rows: we serve
+
+
+def _arrows(outcome: Outcome) -> dict[str, str]:
+    return SERVER_ARROWS if outcome.peer == "client" else ARROWS
+
+
+def _us(outcome: Outcome) -> str:
+    return "server" if outcome.peer == "client" else "client"
 
 
 def _type(code: int) -> str:
@@ -70,6 +79,7 @@ class _Side:
 def _records(conversation: Conversation) -> Iterator[str]:
     """Each chunk of bytes, in wire order, with the records it completes."""
     outcome = conversation.outcome
+    arrows = _arrows(outcome)
     sides = {"sent": _Side(), "received": _Side()}
     sends = iter([w.what for w in outcome.wire if w.direction == "sent"])
     received = iter(outcome.records)
@@ -78,9 +88,9 @@ def _records(conversation: Conversation) -> Iterator[str]:
         if direction == "sent":
             what = next(sends, "bytes")
             changed = any(" " in part for part in what.split(", "))
-            yield f"{ARROWS[direction]} {what} ({len(data)} bytes){CHANGED if changed else ''}"
+            yield f"{arrows[direction]} {what} ({len(data)} bytes){CHANGED if changed else ''}"
         else:
-            yield f"{ARROWS[direction]} {len(data)} bytes"
+            yield f"{arrows[direction]} {len(data)} bytes"
         for record in side.feed(data):
             line = _record_line(record, None, side.protected)
             if direction == "received":
@@ -95,20 +105,21 @@ def _records(conversation: Conversation) -> Iterator[str]:
 
 
 def _events(outcome: Outcome) -> Iterator[str]:
+    arrows = _arrows(outcome)
     for line in outcome.wire:
-        yield f"{ARROWS[line.direction]} {line.what}"
+        yield f"{arrows[line.direction]} {line.what}"
 
 
 def _conversation(conversation: Conversation) -> list[str]:
     outcome = conversation.outcome
     lines = [f"== {conversation.title} ==", "", "records, in the order they went over the wire:"]
     lines += list(_records(conversation)) or ["  none"]
-    lines += ["", "what the client sent and read:"]
+    lines += ["", f"what the {_us(outcome)} sent and read:"]
     lines += list(_events(outcome)) or ["  nothing"]
     if outcome.renegotiation is not None:  # its messages are in this connection's log
         lines.append(f"renegotiation: {outcome.renegotiation.describe()}")
     if outcome.sent_alert is not None:
-        lines.append(f"client's alert: {outcome.sent_alert.describe()}")
+        lines.append(f"{_us(outcome)}'s alert: {outcome.sent_alert.describe()}")
     lines += ["", f"outcome: {outcome.describe()}", ""]
     return lines
 

@@ -66,7 +66,7 @@ class Alert(Event):
         level = {1: "warning", 2: "fatal"}.get(self.level, f"level-{self.level}")
         where = "encrypted" if self.encrypted else "plaintext"
         if self.keys:
-            where += f" under the server's {self.keys}, not its current ones"
+            where += f" under the sender's {self.keys}, not its current ones"
         return f"{level} alert {alert_name(self.description)} ({where})"
 
 
