@@ -79,10 +79,10 @@ def server_hello_done() -> bytes:
 
 
 def new_session_ticket(tls13: bool, lifetime: int, ticket: bytes, age_add: int = 0,
-                       nonce: bytes = b"") -> bytes:
+                       nonce: bytes = b"", extensions: list[Extension] | None = None) -> bytes:
     if tls13:
         body = (lifetime.to_bytes(4, "big") + age_add.to_bytes(4, "big") + vec8(nonce)
-                + vec16(ticket) + vec16(b""))
+                + vec16(ticket) + encode_block(extensions or []))
     else:
         body = lifetime.to_bytes(4, "big") + vec16(ticket)
     return frame(NEW_SESSION_TICKET, body)

@@ -48,6 +48,9 @@ class Choices:
     encrypted_extensions: list[Extension] = field(default_factory=list)
     key_share: bytes | None = None
     ems: bool = False  # TLS 1.2 extended master secret (RFC 7627)
+    ticket: bool = True  # send a NewSessionTicket (TLS 1.2: when session_ticket was agreed)
+    ticket_lifetime: int = 7200
+    ticket_extensions: list[Extension] = field(default_factory=list)  # TLS 1.3
     hello: ClientHello | None = None  # what the choices answer, for words that look
     retry_suite: int | None = None  # the HelloRetryRequest's suite, when not ``suite``
     retry_extensions: list[Extension] | None = None  # the HelloRetryRequest's, outright
@@ -113,7 +116,10 @@ def choose(hello: ClientHello, version: str, identity: ClientIdentity) -> Choice
     ems = hello.ext(ext.EXTENDED_MASTER_SECRET) is not None
     if ems:
         extensions.append((ext.EXTENDED_MASTER_SECRET, b""))
+    ticket = hello.ext(ext.SESSION_TICKET) is not None  # RFC 5077 3.2
+    if ticket:
+        extensions.append((ext.SESSION_TICKET, b""))
     if hello.ext(ext.EC_POINT_FORMATS) is not None:
         extensions.append((ext.EC_POINT_FORMATS, b"\x01\x00"))
     return Choices(TLS12, suite, group, scheme, hello.session_id,
-                   server_hello_extensions=extensions, ems=ems, hello=hello)
+                   server_hello_extensions=extensions, ems=ems, hello=hello, ticket=ticket)

@@ -193,11 +193,24 @@ class ServerFlights:
                                             sign(choices.scheme, self.identity.key, signed))
 
     def finished_flight(self) -> Flight:
-        """TLS 1.2: our ChangeCipherSpec (the pending write state takes effect) and
-        Finished."""
-        return [Outgoing("ChangeCipherSpec", lambda: CCS, content_type=CHANGE_CIPHER_SPEC,
+        """TLS 1.2: a NewSessionTicket when session_ticket was agreed (RFC 5077 3.3), our
+        ChangeCipherSpec (the pending write state takes effect) and Finished."""
+        flight = [Outgoing("NewSessionTicket", self.new_session_ticket)] if self.choices.ticket \
+            else []
+        return [*flight,
+                Outgoing("ChangeCipherSpec", lambda: CCS, content_type=CHANGE_CIPHER_SPEC,
                          after=ServerFlights.activate_write),
                 Outgoing("Finished", self.finished)]
+
+    def new_session_ticket(self) -> bytes:
+        """A ticket the suite will never take back (each row is a new client): random
+        bytes of a plausible size."""
+        lifetime = self.choices.ticket_lifetime
+        if self.choices.tls13:
+            return se.new_session_ticket(True, lifetime, os.urandom(48),
+                                         int.from_bytes(os.urandom(4), "big"), b"\x00",
+                                         self.choices.ticket_extensions)
+        return se.new_session_ticket(False, lifetime, os.urandom(48))
 
     def master(self) -> bytes:
         if self.master_secret is None:
@@ -221,8 +234,12 @@ class ServerFlights:
 
     # -- after the handshake ----------------------------------------------------
     def response_flight(self) -> Flight:
-        return [Outgoing("ApplicationData", lambda: HTTP_RESPONSE,
-                         content_type=APPLICATION_DATA, label="HTTP response")]
+        """TLS 1.3: a NewSessionTicket first, as most servers send one after the
+        handshake (RFC 8446 4.6.1); then the HTTP response."""
+        ticket = [Outgoing("NewSessionTicket", self.new_session_ticket, transcript=False)] \
+            if self.choices.tls13 and self.choices.ticket else []
+        return [*ticket, Outgoing("ApplicationData", lambda: HTTP_RESPONSE,
+                                  content_type=APPLICATION_DATA, label="HTTP response")]
 
     def closing_flight(self) -> Flight:
         return [Outgoing("Alert", lambda: b"\x01\x00", content_type=21, label="close_notify")]

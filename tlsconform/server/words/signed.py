@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from tlsconform.client.words.messages import BytesEdit, flip_bit, flip_middle_bit, truncate
 from tlsconform.crypto.signatures import scheme_name, sign, tls13_signed_content
 from tlsconform.messages import server_encoding as se
-from tlsconform.mutation import FlightEdit, MessageEdit, Mutation
+from tlsconform.mutation import ChoiceEdit, FlightEdit, MessageEdit, Mutation
 from tlsconform.wire.outgoing import Flight, Outgoing
 
 if TYPE_CHECKING:
@@ -26,7 +26,10 @@ __all__ = [
     "sign_with",
     "sign_with_unoffered",
     "signed_as_client",
+    "ticket_before_finished",
+    "ticket_extension",
     "truncate",
+    "unsolicited_ticket",
 ]
 
 ALWAYS_NAMED = ("ServerHello", "HelloRetryRequest", "EncryptedExtensions",
@@ -149,3 +152,34 @@ def omit_server(name: str, stage: str = "server-hello") -> Mutation:
 
 
 _ = flip_bit, truncate  # re-exported for rows
+
+
+def ticket_before_finished() -> Mutation:
+    """TLS 1.3: a NewSessionTicket inside the server's first flight, before its Finished
+    (RFC 8446 4.6.1: only after the client's Finished)."""
+
+    def edit(flight: Flight, hs: ServerDriver) -> Flight:
+        names = [i.name for i in flight]
+        at = names.index("Finished") if "Finished" in names else len(flight)
+        item = Outgoing("NewSessionTicket", hs.new_session_ticket, transcript=False,
+                        label="NewSessionTicket before server Finished")
+        return [*flight[:at], item, *flight[at:]]
+
+    return FlightEdit("NewSessionTicket before server Finished", "server-hello", edit)
+
+
+def unsolicited_ticket() -> Mutation:
+    """TLS 1.2: a NewSessionTicket although the ServerHello has no session_ticket
+    extension (RFC 5077 3.3)."""
+    from tlsconform.messages import extensions as ext
+
+    return ChoiceEdit("NewSessionTicket without session_ticket in ServerHello",
+                      lambda c: c.with_(ticket=True, server_hello_extensions=[
+                          (t, b) for t, b in c.server_hello_extensions
+                          if t != ext.SESSION_TICKET]))
+
+
+def ticket_extension(code: int, body: bytes = b"") -> Mutation:
+    """TLS 1.3: a NewSessionTicket carrying an extension (RFC 8446 4.6.1)."""
+    return ChoiceEdit(f"NewSessionTicket with extension {code}",
+                      lambda c: c.with_(ticket_extensions=[*c.ticket_extensions, (code, body)]))
