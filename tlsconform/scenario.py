@@ -13,9 +13,9 @@ import pytest
 
 from tlsconform.client.driver import ClientDriver
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.mutation import Mutation
 from tlsconform.client.offer import Offer, tls12, tls13
 from tlsconform.client.resume import Resume
+from tlsconform.mutation import Mutation
 from tlsconform.target import Target
 from tlsconform.verdict.expect import Check, Expectation, Verdict, completes
 from tlsconform.verdict.levels import ALERT_DEFAULT, AlertRule, Level, Result, result

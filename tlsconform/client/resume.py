@@ -13,9 +13,9 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tlsconform.mutation import Mutation
 from tlsconform.client.offer import Offer
 from tlsconform.client.session import PSK_DHE_KE, PskOffer, Session
+from tlsconform.mutation import Mutation
 
 KINDS = ("session_id", "ticket", "psk")
 

@@ -16,7 +16,6 @@ from datetime import UTC, datetime
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
-from tlsconform.mutation import Mutation
 from tlsconform.client.words import (
     ciphers,
     groups,
@@ -27,6 +26,7 @@ from tlsconform.client.words import (
 from tlsconform.crypto.groups import GROUPS, group_name
 from tlsconform.crypto.suites import SUITES, TLS12_SUITES, suite_name
 from tlsconform.messages import extensions as ext
+from tlsconform.mutation import Mutation
 from tlsconform.policy.profile import VERSIONS, Profile
 from tlsconform.verdict.outcome import Outcome, version_name
 

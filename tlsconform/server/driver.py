@@ -30,6 +30,7 @@ from tlsconform.messages.codec import DecodeError, Reader
 from tlsconform.mutation import Mutation
 from tlsconform.server.choices import TLS13_FORBIDDEN, Choices, choose
 from tlsconform.server.flights import CERTIFICATE_REQUEST_SCHEMES, ServerFlights
+from tlsconform.server.words.signed import server_phrase
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import Connection
 from tlsconform.wire.conversation import Conversation, Stop
@@ -43,6 +44,7 @@ from tlsconform.wire.events import (
     Reset,
     Timeout,
 )
+from tlsconform.wire.outgoing import Flight
 from tlsconform.wire.protection import Protection
 from tlsconform.wire.sealing import Sealer
 
@@ -89,7 +91,16 @@ class ServerDriver(ServerFlights, Conversation):
         self.client_certificates: list[bytes] = []
 
     def phrase(self, name: str) -> str:
-        return name if " " in name or name.startswith("Server") else f"server {name}"
+        return server_phrase(name)
+
+    def flight_phrase(self, flight: Flight) -> str:
+        """A client may answer any message of a long flight: a flight of several messages
+        is named by its first and last ("ServerHello .. server Finished"), with the
+        messages a word changed."""
+        changed = [item.shown for item in flight if item.label]
+        span = self.phrase(flight[0].name) if len(flight) == 1 else \
+            f"{self.phrase(flight[0].name)} .. {self.phrase(flight[-1].name)}"
+        return f"{span} ({'; '.join(changed)})" if changed else span
 
     # -- the whole conversation ---------------------------------------------
     def run(self) -> Outcome:

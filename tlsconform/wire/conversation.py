@@ -52,6 +52,11 @@ class Conversation:
         """A message of ours as a phase says it ("client Finished", "ServerHello")."""
         return name
 
+    def flight_phrase(self, flight: Flight) -> str:
+        """A flight as a phase names it: its last changed message, else its last one."""
+        return self.phrase(next((item.shown for item in reversed(flight) if item.label),
+                                flight[-1].name))
+
     @property
     def declined(self) -> bool:
         """A warning alert that does not end the conversation (a declined renegotiation)."""
@@ -75,13 +80,13 @@ class Conversation:
         wire = self.conn.wire
         unanswered = bool(wire) and wire[-1].direction == "sent"
         self.conn.send_bytes(data, ", ".join(item.shown for item in flight))
-        shown = next((item.shown for item in reversed(flight) if item.label), flight[-1].name)
+        shown = self.flight_phrase(flight)
         # The peer may answer a flight only after the next one left (TLS 1.3 Finished,
         # then the request): name both, so the verdict does not blame the wrong message.
         if unanswered:
             self.outcome.phase += f" and {shown}"
         else:
-            self.outcome.phase = "after " + self.phrase(shown)
+            self.outcome.phase = "after " + shown
         self.phases.append(self.outcome.phase)
 
     def send_alert(self, description: int, level: int = 2) -> None:

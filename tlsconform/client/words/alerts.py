@@ -4,9 +4,9 @@ levels, at any point of the conversation."""
 
 from __future__ import annotations
 
-from tlsconform.mutation import Mutation
 from tlsconform.client.words.messages import Insert, _phrase, alert, instead_of
 from tlsconform.messages.alerts import alert_name
+from tlsconform.mutation import Mutation
 
 WARNING, FATAL = 1, 2
 CLOSE_NOTIFY = 0

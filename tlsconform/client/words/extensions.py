@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from tlsconform.mutation import Mutation, OfferEdit
 from tlsconform.client.offer import Offer, RawExtension
 from tlsconform.messages import extensions as ext
 from tlsconform.messages.codec import u8, vec8, vec16
+from tlsconform.mutation import Mutation, OfferEdit
 
 GREASE = 0x0A0A  # RFC 8701 2: the first reserved value of suites, groups, schemes, versions
 GREASE_PSK_MODE = 0x0B  # RFC 8701 2: the first reserved PSK key exchange mode

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from tlsconform.client.hello_bytes import FIELDS, HelloParts, parse_client_hello
-from tlsconform.mutation import MessageEdit, Mutation
 from tlsconform.messages.extensions import extension_name
+from tlsconform.mutation import MessageEdit, Mutation
 from tlsconform.wire.outgoing import Outgoing
 
 if TYPE_CHECKING:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from tlsconform.client.hello_bytes import HelloParts
-from tlsconform.mutation import Mutation, RetryEdit
 from tlsconform.client.offer import Offer
 from tlsconform.client.words.hello import hello_parts
 from tlsconform.client.words.messages import replace_message
@@ -24,6 +23,7 @@ from tlsconform.messages import client_messages as cm
 from tlsconform.messages import extensions as ext
 from tlsconform.messages.codec import Reader, u16, vec16
 from tlsconform.messages.server_messages import ServerHello
+from tlsconform.mutation import Mutation, RetryEdit
 
 Entries = list[tuple[int, bytes]]
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages.handshake import BY_NAME, frame
+from tlsconform.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.wire.outgoing import (
     ALERT,
     APPLICATION_DATA,

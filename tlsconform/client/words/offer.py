@@ -7,8 +7,8 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from tlsconform.client.hello_bytes import HelloParts, parse_client_hello
-from tlsconform.mutation import MessageEdit, Mutation, OfferEdit
 from tlsconform.client.offer import RawExtension
+from tlsconform.mutation import MessageEdit, Mutation, OfferEdit
 from tlsconform.wire.outgoing import Outgoing
 
 if TYPE_CHECKING:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tlsconform.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.client.words.messages import Maker, _phrase
+from tlsconform.mutation import FlightEdit, MessageEdit, Mutation
 from tlsconform.wire.outgoing import APPLICATION_DATA, Flight, Outgoing
 from tlsconform.wire.records import MAX_PLAINTEXT
 

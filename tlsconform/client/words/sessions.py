@@ -9,7 +9,6 @@ import os
 from typing import TYPE_CHECKING
 
 from tlsconform.client.keys import Keys
-from tlsconform.mutation import FlightEdit, MessageEdit, Mutation, OfferEdit
 from tlsconform.client.offer import Offer, RawExtension
 from tlsconform.crypto.suites import SUITES, TLS13_SUITES
 from tlsconform.crypto.suites import (
@@ -18,6 +17,7 @@ from tlsconform.crypto.suites import (
 from tlsconform.messages import client_messages as cm
 from tlsconform.messages import extensions as ext
 from tlsconform.messages.codec import vec8
+from tlsconform.mutation import FlightEdit, MessageEdit, Mutation, OfferEdit
 from tlsconform.wire.outgoing import APPLICATION_DATA, Flight, Outgoing
 
 if TYPE_CHECKING:
