@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from tlsconform.messages import server_messages
+from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.messages.codec import DecodeError
 from tlsconform.messages.handshake import HandshakeBuffer, RawMessage
 from tlsconform.wire.events import (
@@ -30,7 +31,7 @@ from tlsconform.wire.events import (
     Timeout,
     Unparsed,
 )
-from tlsconform.wire.protection import Protection, RecordError
+from tlsconform.wire.protection import NoContentType, Protection, RecordError
 from tlsconform.wire.records import (
     MAX_CIPHERTEXT_TLS12,
     MAX_CIPHERTEXT_TLS13,
@@ -93,6 +94,9 @@ class _KeptSocket:
     def settimeout(self, timeout: float | None) -> None:
         self.sock.settimeout(timeout)
 
+    def setsockopt(self, level: int, option: int, value: int) -> None:
+        self.sock.setsockopt(level, option, value)
+
 
 class Connection:
     """A TLS conversation's transport, for either end of it.
@@ -127,6 +131,9 @@ class Connection:
         self.tls13 = False  # record-layer rules: TLS 1.3 (CCS stays plaintext) or not
         self.context = server_messages.Context()
         self.decoder = server_messages.decode
+        # Record-layer checks a fault-injectable client switches off (client.leniency's
+        # RECORD_RULES); the suite's own conversations keep them all.
+        self.lenient: frozenset[str] = frozenset()
 
     @classmethod
     def connect(cls, host: str, port: int, timeout: float = DEFAULT_TIMEOUT) -> Connection:
@@ -249,24 +256,30 @@ class Connection:
         content_type, version, length = record[0], int.from_bytes(record[1:3], "big"), \
             len(record) - 5
         opened = self.read.protected and not self._plaintext_exception(content_type, length)
-        if opened and length > self._limit():
+        oversized = "record-size" not in self.lenient
+        if opened and length > self._limit() and oversized:
             self.records.append(RecordInfo(content_type, version, length, True))
             return [Unparsed(data=record, reason=f"protected record of {length} bytes, above "
-                             f"the {self._limit()} the protocol allows")]
+                             f"the {self._limit()} the protocol allows",
+                             alert=AD.record_overflow)]
         if opened:
             try:
                 inner_type, body = self.read.open(record)
             except RecordError as exc:
                 self.records.append(RecordInfo(content_type, version, length, True))
+                rule = "inner-content-type" if isinstance(exc, NoContentType) else "record-mac"
+                if rule in self.lenient:
+                    return []
                 stale = self._stale_alert(record)
-                return stale or [Unparsed(data=record, reason=str(exc))]
+                return stale or [Unparsed(data=record, reason=str(exc), alert=exc.alert)]
         else:
             inner_type, body = content_type, record[5:]
         self.records.append(RecordInfo(content_type, version, length, opened, inner_type,
                                        len(body)))
-        if len(body) > MAX_PLAINTEXT:
+        if len(body) > MAX_PLAINTEXT and oversized:
             return [Unparsed(data=record, reason=f"record of {len(body)} plaintext bytes, above "
-                             f"the {MAX_PLAINTEXT} the protocol allows")]
+                             f"the {MAX_PLAINTEXT} the protocol allows",
+                             alert=AD.record_overflow)]
         return self._content(inner_type, body, opened, record)
 
     def _stale_alert(self, record: bytes) -> list[Event] | None:
@@ -316,5 +329,8 @@ class Connection:
             return [ChangeCipherSpec(encrypted=encrypted)]
         if content_type == APPLICATION_DATA:
             return [ApplicationData(data=body)]
+        if "record-type" in self.lenient:
+            return []
         name = CONTENT_TYPE_NAMES.get(content_type, "undefined")
-        return [Unparsed(data=record, reason=f"record of {name} content type {content_type}")]
+        return [Unparsed(data=record, reason=f"record of {name} content type {content_type}",
+                         alert=AD.unexpected_message)]

@@ -126,6 +126,8 @@ class Conversation:
             return None
         if isinstance(event, HandshakeMessage | ChangeCipherSpec | ApplicationData):
             return AD.unexpected_message
+        if isinstance(event, Unparsed) and event.alert is not None:
+            return event.alert  # the record layer named it
         reason = getattr(event, "reason", "")
         if "authentication" in reason or "MAC" in reason or "padding" in reason:
             return AD.bad_record_mac

@@ -102,6 +102,8 @@ class Unparsed(Event):
 
     data: bytes = b""
     reason: str = ""
+    alert: int | None = field(default=None, compare=False, repr=False)
+    """The alert the record layer names for it (RecordError's), when it names one."""
 
     def describe(self) -> str:
         shown = self.data[:32].hex()

@@ -29,6 +29,10 @@ class RecordError(ValueError):
         self.alert = alert
 
 
+class NoContentType(RecordError):
+    """A TLS 1.3 record whose inner plaintext is all zeros (RFC 8446 5.4)."""
+
+
 def header(content_type: int, version: int, length: int) -> bytes:
     return bytes([content_type]) + version.to_bytes(2, "big") + length.to_bytes(2, "big")
 
@@ -116,8 +120,8 @@ class Tls13Protection(Protection):
             self.seq += 1
         stripped = inner.rstrip(b"\x00")
         if not stripped:
-            raise RecordError("the inner plaintext is all zeros: no content type "
-                              "(RFC 8446 5.4)", alert=10)
+            raise NoContentType("the inner plaintext is all zeros: no content type "
+                                "(RFC 8446 5.4)", alert=10)
         return stripped[-1], stripped[:-1]
 
     def describe(self) -> str:
