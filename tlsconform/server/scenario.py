@@ -18,7 +18,6 @@ import pytest
 from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import Case
 from tlsconform.scenario import each_version as rows_of_each_version
-from tlsconform.server.driver import ServerDriver
 from tlsconform.verdict.expect import Verdict
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import Connection
@@ -59,6 +58,8 @@ def play_client_case(case: ClientCase, identity: ClientIdentity,
                      timeout: float) -> tuple[Outcome, Verdict, object]:
     """Listen on an ephemeral loopback port, start the client, play the row; return the
     outcome, its grade and how the client process ended (evidence, not the verdict)."""
+    from tlsconform.server.driver import ServerDriver  # collecting rows needs no driver
+
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as listener:
         listener.bind((LOOPBACK, 0))
         listener.listen(1)
