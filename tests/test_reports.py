@@ -67,7 +67,9 @@ def test_report_json_has_the_header_and_the_failing_case(faulty_run: Any) -> Non
     assert header["server_name"] == "localhost"
     assert header["deviations"][-1].endswith("suites/deviations/faulty.toml")
     assert header["pki"][0].startswith("local generated PKI under ")
-    (target,) = header["targets"]
+    (target,) = [t for t in header["targets"] if t["role"] == "target"]
+    (client,) = [t for t in header["targets"] if t["role"] == "client under test (client rows)"]
+    assert client["address"] == "local embedded client"
     assert target["address"].startswith("local faulty server with fault "
                                         "skip-finished-check-tls13")
     # learned by the workers' capability probes, sent back to the controller
@@ -176,7 +178,8 @@ def test_the_header_of_a_remote_target_says_what_the_probe_found(
             "tls13 completes") in done.stdout
     assert "PKI: no --ca-file: the server's chain is not validated" in done.stdout
     assert "deviations: none" in done.stdout
-    (target,) = load_report(tmp_path / "R")["header"]["targets"]
+    (target,) = [t for t in load_report(tmp_path / "R")["header"]["targets"]
+                 if t["role"] == "target"]
     assert target["versions"] == {"tls12": "completes", "tls13": "completes"}
 
 
