@@ -2,8 +2,18 @@
 4.3.4, RFC 8446 4.4.2 and 6.2, RFC 5246 7.2.2, RFC 9325 4.5): a good chain completes, a
 bad one is refused with the alert that names the problem."""
 
+from tlsconform.certs import ensure_pki
+from tlsconform.client.identity import ClientIdentity
 from tlsconform.scenario import cases
 from tlsconform.server.scenario import each_version
+from tlsconform.server.words import (
+    corrupt_leaf_signature,
+    empty_server_certificate,
+    extra_certificate,
+    garbage_leaf,
+    leaf_not_first,
+    leaf_only,
+)
 from tlsconform.verdict.expect import alert, completes
 from tlsconform.verdict.levels import Level
 
@@ -16,6 +26,15 @@ BAD_NAME = ("bad_certificate", "certificate_unknown")
 VALIDITY = ("The certificate validity period includes the current time. (RFC 5280 6.1.3 "
             "(a)(2); RFC 8446 6.2: certificate_expired: A certificate has expired or is not "
             "currently valid.)")
+
+ORDER = {"tls12": ("5246", "7.4.2"), "tls13": ("8446", "4.4.2")}
+
+
+def unrelated_certificate() -> bytes:
+    """A CA certificate that has nothing to do with the server's chain."""
+    pki = ensure_pki()
+    return ClientIdentity(pki.cert("client-ca"), pki.key("client-ca")).chain[0]
+
 
 ROWS = [
     *each_version("good-chain-completes", rfc=("5280", "6.1"), topics=TOPIC,
@@ -91,6 +110,67 @@ ROWS = [
                   expect=alert("insufficient_security", "bad_certificate",
                                "unsupported_certificate", "certificate_unknown",
                                "handshake_failure")),
+    *each_version("empty-server-certificate-refused", topics=TOPIC, rfc=ORDER,
+                  mutations=[empty_server_certificate()],
+                  requirement="a server Certificate with no certificates is refused "
+                              "(decode_error in TLS 1.3)",
+                  sentence={"tls12": "certificate_list: This is a sequence (chain) of "
+                                     "certificates. The sender's certificate MUST come first "
+                                     "in the list.",
+                            "tls13": "If the server supplies an empty Certificate message, "
+                                     "the client MUST abort the handshake with a "
+                                     "\"decode_error\" alert."},
+                  alert_level={"tls12": None, "tls13": Level.MUST},
+                  expect={"tls12": alert("decode_error", "bad_certificate",
+                                         "handshake_failure", "certificate_unknown"),
+                          "tls13": alert("decode_error")}),
+    *each_version("garbage-leaf-refused", topics=TOPIC, rfc=("8446", "6.2"),
+                  mutations=[garbage_leaf()],
+                  requirement="a leaf that does not parse as a certificate is refused with "
+                              "bad_certificate",
+                  sentence="bad_certificate: A certificate was corrupt, contained signatures "
+                           "that did not verify correctly, etc.",
+                  expect=alert("bad_certificate", "decode_error", "certificate_unknown")),
+    *each_version("leaf-signature-invalid-refused", topics=TOPIC, rfc=("5280", "6.1.3"),
+                  mutations=[corrupt_leaf_signature()],
+                  requirement="a leaf whose issuer's signature does not verify is refused "
+                              "with bad_certificate",
+                  sentence="(a)(1) The signature on the certificate can be verified using "
+                           "working_public_key_algorithm, the working_public_key, and the "
+                           "working_public_key_parameters. (RFC 8446 6.2: bad_certificate: "
+                           "A certificate was corrupt, contained signatures that did not "
+                           "verify correctly, etc.)",
+                  expect=alert("bad_certificate", "decrypt_error", "certificate_unknown")),
+    *each_version("leaf-not-first-refused", topics=TOPIC, rfc=ORDER,
+                  server_cert="server-via-intermediate", mutations=[leaf_not_first()],
+                  requirement="a chain whose first certificate is not the server's is "
+                              "refused",
+                  sentence={"tls12": "The sender's certificate MUST come first in the list.",
+                            "tls13": "The sender's certificate MUST come in the first "
+                                     "CertificateEntry in the list."},
+                  # the first certificate is then taken for the server's: an intermediate
+                  # CA without serverAuth, so unsupported_certificate names it too
+                  expect=alert("bad_certificate", "decrypt_error", "illegal_parameter",
+                               "unknown_ca", "certificate_unknown", "handshake_failure",
+                               "unsupported_certificate")),
+    *each_version("missing-intermediate-refused", topics=TOPIC, rfc=("5280", "6.1"),
+                  server_cert="server-via-intermediate", mutations=[leaf_only()],
+                  requirement="a leaf sent without the intermediate that issued it, which the "
+                              "client does not have, is refused with unknown_ca",
+                  sentence="(a) for all x in {1, ..., n-1}, the subject of certificate x is "
+                           "the issuer of certificate x+1; (b) certificate 1 is issued by "
+                           "the trust anchor",
+                  expect=alert(*UNKNOWN_CA)),
+    *each_version("extra-unrelated-certificate-accepted", topics=TOPIC, rfc=("8446", "4.4.2"),
+                  server_cert="server-via-intermediate", level=Level.SHOULD,
+                  mutations=[extra_certificate(unrelated_certificate,
+                                               "an unrelated CA certificate")],
+                  requirement="a chain with an extra certificate that is no part of the path "
+                              "is accepted",
+                  sentence="implementations SHOULD be prepared to handle potentially "
+                           "extraneous certificates and arbitrary orderings from any TLS "
+                           "version, with the exception of the end-entity certificate which "
+                           "MUST be first.", expect=completes()),
 ]
 
 

@@ -6,6 +6,11 @@ not taken for the end of the response."""
 from tlsconform.scenario import cases
 from tlsconform.server.scenario import ClientCase, each_version
 from tlsconform.server.words import (
+    alert_instead_of_flight,
+    empty_application_data_before_response,
+    empty_handshake_record_before,
+    interleaved_in,
+    key_update_before_response,
     application_data_before,
     coalesce_server,
     corrupt_server_record,
@@ -17,7 +22,12 @@ from tlsconform.server.words import (
     server_record_before,
     truncated_response,
 )
-from tlsconform.verdict.expect import alert, closes_with_close_notify, completes
+from tlsconform.verdict.expect import (
+    alert,
+    closes_with_close_notify,
+    closes_without_answering,
+    completes,
+)
 from tlsconform.verdict.levels import Level
 from tlsconform.wire.records import MAX_PLAINTEXT
 
@@ -140,6 +150,62 @@ ROWS = [
                                      "closing its write side of the connection, unless it "
                                      "has already sent some error alert."},
                   expect=closes_with_close_notify("client")),
+    *each_version("empty-application-data-accepted", rfc=FRAGMENTS, topics=TOPIC,
+                  closure=True, mutations=[empty_application_data_before_response()],
+                  requirement="a zero-length application data record before the response is "
+                              "accepted",
+                  sentence={"tls12": "Zero-length fragments of Application data MAY be sent "
+                                     "as they are potentially useful as a traffic analysis "
+                                     "countermeasure.",
+                            "tls13": "Zero-length fragments of Application Data MAY be sent, "
+                                     "as they are potentially useful as a traffic analysis "
+                                     "countermeasure."},
+                  expect=completes()),
+    *each_version("empty-handshake-record-refused", rfc=FRAGMENTS, topics=TOPIC,
+                  mutations={"tls12": [empty_handshake_record_before("Certificate")],
+                             "tls13": [empty_handshake_record_before("Certificate")]},
+                  level=Level.SHOULD,  # the RFCs forbid sending one, not accepting it
+                  requirement="a zero-length handshake record, which a peer MUST NOT send, "
+                              "is refused",
+                  sentence={"tls12": "Implementations MUST NOT send zero-length fragments of "
+                                     "Handshake, Alert, or ChangeCipherSpec content types.",
+                            "tls13": "Implementations MUST NOT send zero-length fragments of "
+                                     "Handshake types, even if those fragments contain "
+                                     "padding."},
+                  expect=alert("unexpected_message", "decode_error")),
+    ClientCase(id="tls13-handshake-interleaved-refused", rfc=("8446", "5.1"), version="tls13",
+               topics=TOPIC, mutations=[interleaved_in("Certificate", 100)],
+               requirement="a server Certificate split by an application data record is "
+                           "refused with unexpected_message",
+               sentence="Handshake messages MUST NOT be interleaved with other record types. "
+                        "That is, if a handshake message is split over two or more records, "
+                        "there MUST NOT be any other records between them.",
+               expect=alert("unexpected_message")),
+    ClientCase(id="tls13-key-update-then-response-accepted", rfc=("8446", "4.6.3"),
+               version="tls13", topics=TOPIC, closure=True,
+               mutations=[key_update_before_response(0)],
+               requirement="a KeyUpdate after the handshake is followed: the response under "
+                           "the server's next keys is read",
+               sentence="Upon receiving a KeyUpdate, the receiver MUST update its receiving "
+                        "keys.", expect=completes()),
+    ClientCase(id="tls13-key-update-undefined-request-refused", rfc=("8446", "4.6.3"),
+               version="tls13", topics=TOPIC, closure=True,
+               mutations=[key_update_before_response(2)],
+               requirement="a KeyUpdate whose request_update is neither 0 nor 1 is refused "
+                           "with illegal_parameter",
+               sentence="If an implementation receives any other value, it MUST terminate "
+                        "the connection with an \"illegal_parameter\" alert.",
+               alert_level=Level.MUST, expect=alert("illegal_parameter")),
+    *each_version("server-alert-closes", topics=CLOSURE,
+                  rfc={"tls12": ("5246", "7.2.2"), "tls13": ("8446", "6.2")},
+                  mutations=[alert_instead_of_flight(40)],
+                  requirement="a fatal handshake_failure instead of ServerHello ends the "
+                              "connection: the client sends nothing more and closes",
+                  sentence={"tls12": "Upon transmission or receipt of a fatal alert message, "
+                                     "both parties immediately close the connection.",
+                            "tls13": "Upon receiving a fatal alert, the receiver MUST close "
+                                     "the connection, not send any further data"},
+                  expect=closes_without_answering()),
 ]
 
 

@@ -17,6 +17,8 @@ from tlsconform.server.words import (
     downgrade_sentinel,
     drop_server_hello_extension,
     duplicate_extension,
+    omit_server,
+    server_key_share,
     session_id_echo,
     unsolicited_extension,
 )
@@ -200,15 +202,66 @@ ROWS = [
                sentence=GREASE, expect=aborts()),
     ClientCase(id="tls12-renegotiation-info-not-empty-refused", rfc=("5746", "3.4"),
                version="tls12", topics=TOPIC,
-               mutations=[add_server_hello_extension(
-                   (ext.RENEGOTIATION_INFO, b"\x0c" + bytes(12)),
-                   "ServerHello renegotiation_info with a 12-byte renegotiated_connection")],
+               mutations=[  # in place of the empty one a correct server sends
+                   drop_server_hello_extension(ext.RENEGOTIATION_INFO),
+                   add_server_hello_extension(
+                       (ext.RENEGOTIATION_INFO, b"\x0c" + bytes(12)),
+                       "ServerHello renegotiation_info with a 12-byte renegotiated_connection")],
                requirement="an initial ServerHello whose renegotiation_info is not empty is "
                            "refused with handshake_failure",
                sentence="The client MUST then verify that the length of the "
                         "\"renegotiated_connection\" field is zero, and if it is not, MUST "
                         "abort the handshake (by sending a fatal handshake_failure alert).",
                alert_level=Level.MUST, expect=alert("handshake_failure")),
+    ClientCase(id="tls12-scsv-selected-refused", rfc=("5746", "3.3"), version="tls12",
+               topics=TOPIC, mutations=[choose_suite(0x00FF)],
+               requirement="a ServerHello selecting TLS_EMPTY_RENEGOTIATION_INFO_SCSV, which "
+                           "is no cipher suite, is refused",
+               sentence="This SCSV is not a true cipher suite (it does not correspond to any "
+                        "valid set of algorithms) and cannot be negotiated.",
+               expect=alert("illegal_parameter", "handshake_failure")),
+    ClientCase(id="tls13-x25519-zero-share-refused", rfc=("8446", "7.4.2"), version="tls13",
+               topics=TOPIC,
+               mutations=[server_key_share(bytes(32), "ServerHello x25519 share of zeros "
+                                           "(a low-order point)", group=29)],
+               requirement="an x25519 share that makes the shared secret zero is refused",
+               sentence="For X25519 and X448, ... Implementations MUST check whether the "
+                        "computed Diffie-Hellman shared secret is the all-zero value and "
+                        "abort if so, as described in Section 6 of [RFC7748].",
+               expect=alert("illegal_parameter", "handshake_failure", "decrypt_error",
+                            "decode_error")),
+    ClientCase(id="tls12-invalid-ecdhe-point-refused", rfc=("8422", "5.11"), version="tls12",
+               topics=TOPIC,
+               mutations=[server_key_share(b"\x04" + bytes(64), "ServerKeyExchange "
+                                           "secp256r1 point (0, 0), not on the curve",
+                                           group=23)],
+               requirement="a ServerKeyExchange point that is not on the curve is refused",
+               sentence="All X9.62 public keys MUST be validated ... the receiving party "
+                        "MUST check that the point is on the curve (5.11: Public Key "
+                        "Validation)",
+               expect=alert("illegal_parameter", "handshake_failure", "decrypt_error",
+                            "decode_error")),
+    ClientCase(id="tls13-encrypted-extensions-missing-refused", rfc=("8446", "4"),
+               version="tls13", topics=TOPIC, mutations=[omit_server("EncryptedExtensions")],
+               requirement="a server Certificate right after ServerHello, without "
+                           "EncryptedExtensions, is refused with unexpected_message",
+               sentence="A peer which receives a handshake message in an unexpected order "
+                        "MUST abort the handshake with an \"unexpected_message\" alert.",
+               alert_level=Level.MUST, expect=alert("unexpected_message")),
+    *each_version("server-certificate-missing-refused", topics=TOPIC,
+                  rfc={"tls12": ("5246", "7.4.2"), "tls13": ("8446", "4")},
+                  mutations=[omit_server("Certificate")],
+                  requirement="a server flight without its Certificate (certificate "
+                              "authentication) is refused with unexpected_message",
+                  sentence={"tls12": "The server MUST send a Certificate message whenever "
+                                     "the agreed-upon key exchange method uses certificates "
+                                     "for authentication. (7.2.2: unexpected_message: An "
+                                     "inappropriate message was received.)",
+                            "tls13": "A peer which receives a handshake message in an "
+                                     "unexpected order MUST abort the handshake with an "
+                                     "\"unexpected_message\" alert."},
+                  alert_level={"tls12": None, "tls13": Level.MUST},
+                  expect=alert("unexpected_message")),
 ]
 
 

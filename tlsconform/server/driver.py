@@ -334,9 +334,12 @@ class ServerDriver(ServerFlights, Conversation):
 
     def client_key_exchange(self, event: HandshakeMessage) -> None:
         """An ECDHE point (RFC 8422 5.7) for our ServerKeyExchange's curve."""
+        if self.share is None:  # a word left our ServerKeyExchange out: nothing to agree on
+            self.stop(event, violation="sent ClientKeyExchange although the server sent no "
+                                       "ServerKeyExchange (RFC 5246 7.4.3: ECDHE requires it)",
+                      alert=AD.unexpected_message)
         try:
             point = Reader(event.decoded.body).vec8("ecdh_Yc", minimum=1)
-            assert self.share is not None
             self.premaster = self.share.shared(point)
         except (DecodeError, KeyExchangeError) as exc:
             self.stop(event, violation=f"ClientKeyExchange: {exc}", alert=AD.illegal_parameter)

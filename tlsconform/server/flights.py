@@ -241,6 +241,13 @@ class ServerFlights:
         return [*ticket, Outgoing("ApplicationData", lambda: HTTP_RESPONSE,
                                   content_type=APPLICATION_DATA, label="HTTP response")]
 
+    def next_write_keys(self) -> None:
+        """Our KeyUpdate: our traffic secret moves on after it (RFC 8446 4.6.3)."""
+        if self.schedule is None or "s_ap" not in self.secrets:
+            return
+        self.secrets["s_ap"] = self.schedule.next_traffic_secret(self.secrets["s_ap"])
+        self.conn.write = self.protection(self.secrets["s_ap"])
+
     def closing_flight(self) -> Flight:
         return [Outgoing("Alert", lambda: b"\x01\x00", content_type=21, label="close_notify")]
 

@@ -25,6 +25,7 @@ __all__ = [
     "duplicate_extension",
     "retry",
     "retry_with",
+    "server_key_share",
     "server_random",
     "session_id_echo",
     "unsolicited_extension",
@@ -201,3 +202,9 @@ def retry_with(label: str, **changes: object) -> Mutation:
         return c.with_(retry=True, **changes)
 
     return _edit(label, edit)
+
+
+def server_key_share(public: bytes, label: str, group: int | None = None) -> Mutation:
+    """The server's key share (TLS 1.3 key_share, TLS 1.2 ServerKeyExchange point) as
+    these bytes, on ``group`` when given."""
+    return _edit(label, lambda c: c.with_(key_share=public, group=group or c.group))

@@ -16,10 +16,15 @@ if TYPE_CHECKING:
     from tlsconform.wire.sealing import Sealer
 
 __all__ = [
+    "alert_instead_of_flight",
     "application_data_before",
     "coalesce_server",
     "corrupt_server_record",
+    "empty_application_data_before_response",
+    "empty_handshake_record_before",
     "fragment_server",
+    "interleaved_in",
+    "key_update_before_response",
     "no_close_notify",
     "oversized_response",
     "protected_ccs",
@@ -135,3 +140,69 @@ def truncated_response() -> Mutation:
                          label=label)]
 
     return FlightEdit(label, "response", edit)
+
+
+def empty_application_data_before_response() -> Mutation:
+    """A zero-length application data record before the response (RFC 8446 5.1 allows
+    them as a traffic analysis countermeasure)."""
+    item = Outgoing("ApplicationData", lambda: b"", content_type=APPLICATION_DATA,
+                    label="zero-length application data before the response")
+
+    def edit(flight: Flight, hs: ServerDriver) -> Flight:
+        names = [i.name for i in flight]
+        at = names.index("ApplicationData") if "ApplicationData" in names else len(flight)
+        return [*flight[:at], item, *flight[at:]]
+
+    return FlightEdit(item.label, "response", edit)
+
+
+def empty_handshake_record_before(name: str) -> Mutation:
+    """A handshake record with no bytes at all before ``name`` (RFC 8446 5.1, RFC 5246
+    6.2.1: implementations MUST NOT send zero-length handshake fragments)."""
+    record = Outgoing("Handshake", lambda: b"", label="zero-length handshake record",
+                      record=lambda sealer: sealer.record(22, b"", TLS12,
+                                                          protected=sealer.conn.write.protected))
+    return server_record_before(name, record)
+
+
+def interleaved_in(name: str, cut: int) -> Mutation:
+    """``name`` split after ``cut`` bytes with an application data record between its two
+    fragments (RFC 8446 5.1: handshake messages MUST NOT be interleaved with other record
+    types)."""
+    label = f"{server_phrase(name)} split at {cut} by an application data record"
+
+    def seal(sealer: Sealer) -> bytes:
+        return sealer.record(APPLICATION_DATA, b"interleaved", TLS12,
+                             protected=sealer.conn.write.protected)
+
+    return MessageEdit(label, name, lambda item, hs: [
+        item.with_(fragments=(cut,), interleave=seal, label=label)])
+
+
+def key_update_before_response(request_update: int = 0) -> Mutation:
+    """TLS 1.3: a KeyUpdate after the handshake, then the response under the next keys
+    (RFC 8446 4.6.3); ``request_update`` 2 is no defined value."""
+    from tlsconform.messages.client_messages import key_update
+    from tlsconform.server.flights import ServerFlights
+
+    label = f"KeyUpdate (request_update {request_update}) before the response"
+    item = Outgoing("KeyUpdate", lambda: key_update(request_update), transcript=False,
+                    after=ServerFlights.next_write_keys, label=label)
+
+    def edit(flight: Flight, hs: ServerDriver) -> Flight:
+        names = [i.name for i in flight]
+        at = names.index("ApplicationData") if "ApplicationData" in names else len(flight)
+        return [*flight[:at], item, *flight[at:]]
+
+    return FlightEdit(label, "response", edit)
+
+
+def alert_instead_of_flight(description: int, level: int = 2) -> Mutation:
+    """The server answers the ClientHello with an alert and nothing else."""
+    from tlsconform.messages.alerts import alert_name
+
+    label = f"{'fatal' if level == 2 else 'warning'} alert {alert_name(description)} " \
+            "instead of ServerHello"
+    item = Outgoing("Alert", lambda: bytes([level, description]), content_type=21,
+                    label=label)
+    return FlightEdit(label, "server-hello", lambda flight, hs: [item])

@@ -16,11 +16,18 @@ if TYPE_CHECKING:
     from tlsconform.server.driver import ServerDriver
 
 __all__ = [
+    "corrupt_leaf_signature",
     "corrupt_signature",
+    "empty_server_certificate",
     "extend_by",
+    "extra_certificate",
     "flip_bit",
     "flip_middle_bit",
+    "garbage_leaf",
+    "leaf_not_first",
+    "leaf_only",
     "omit_server",
+    "server_chain",
     "server_finished",
     "server_phrase",
     "sign_with",
@@ -183,3 +190,51 @@ def ticket_extension(code: int, body: bytes = b"") -> Mutation:
     """TLS 1.3: a NewSessionTicket carrying an extension (RFC 8446 4.6.1)."""
     return ChoiceEdit(f"NewSessionTicket with extension {code}",
                       lambda c: c.with_(ticket_extensions=[*c.ticket_extensions, (code, body)]))
+
+
+def server_chain(edit: Callable[[list[bytes]], list[bytes]], label: str) -> Mutation:
+    """The server's Certificate with its chain (DER, leaf first) rewritten by ``edit``."""
+
+    def apply(item: Outgoing, hs: ServerDriver) -> list[Outgoing]:
+        return [item.with_(build=lambda: se.certificate(edit(list(hs.identity.chain)),
+                                                        hs.choices.tls13), label=label)]
+
+    class ServerCertificate(Mutation):
+        def flight(self, stage: str, flight: Flight, hs: ServerDriver) -> Flight:
+            if stage != "server-hello":
+                return flight
+            return MessageEdit(label, "Certificate", apply).flight(stage, flight, hs)
+
+        def __repr__(self) -> str:
+            return label
+
+    return ServerCertificate()
+
+
+def empty_server_certificate() -> Mutation:
+    return server_chain(lambda chain: [], "server Certificate with no certificates")
+
+
+def corrupt_leaf_signature() -> Mutation:
+    """The leaf's last byte (inside its signature value) flipped: the issuer's signature
+    over it no longer verifies."""
+    return server_chain(lambda chain: [flip_bit(-1)(chain[0]), *chain[1:]],
+                        "server leaf certificate with its signature's last bit flipped")
+
+
+def garbage_leaf() -> Mutation:
+    return server_chain(lambda chain: [b"\x30\x03\x02\x01\x00", *chain[1:]],
+                        "server leaf certificate that is no X.509 certificate")
+
+
+def leaf_not_first() -> Mutation:
+    return server_chain(lambda chain: [*chain[1:], chain[0]],
+                        "server chain with the leaf after its issuer")
+
+
+def leaf_only() -> Mutation:
+    return server_chain(lambda chain: chain[:1], "server chain without its intermediate")
+
+
+def extra_certificate(der: Callable[[], bytes], what: str) -> Mutation:
+    return server_chain(lambda chain: [*chain, der()], f"server chain with {what} appended")
