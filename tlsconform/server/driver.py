@@ -93,6 +93,14 @@ class ServerDriver(ServerFlights, Conversation):
     def phrase(self, name: str) -> str:
         return server_phrase(name)
 
+    def answered_early(self, event: Event) -> bool:
+        """A client's close_notify after its request closes only its side (RFC 8446 6.1;
+        gnutls-cli sends one at its stdin's end): the response still goes out, and the
+        close_notify is read with the client's end of the connection."""
+        if self.outcome.completed and isinstance(event, Alert) and event.close_notify:
+            return False
+        return super().answered_early(event)
+
     def flight_phrase(self, flight: Flight) -> str:
         """A client may answer any message of a long flight: a flight of several messages
         is named by its first and last ("ServerHello .. server Finished"), with the

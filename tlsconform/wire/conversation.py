@@ -57,6 +57,11 @@ class Conversation:
         return self.phrase(next((item.shown for item in reversed(flight) if item.label),
                                 flight[-1].name))
 
+    def answered_early(self, event: Event) -> bool:
+        """Whether ``event``, arrived before our next flight, ends the conversation there:
+        an alert, a close, or bytes that do not parse."""
+        return isinstance(event, Alert | Closed | Reset | Unparsed)
+
     @property
     def declined(self) -> bool:
         """A warning alert that does not end the conversation (a declined renegotiation)."""
@@ -73,7 +78,7 @@ class Conversation:
         if not flight or self.ended_by_us:
             return
         early = self.conn.arrived() if self.phases[1:] else None
-        if isinstance(early, Alert | Closed | Reset | Unparsed):
+        if early is not None and self.answered_early(early):
             # The peer already answered what we sent: read that first.
             self.stop(self.conn.next_event(), alert=self.alert_for(early))
         data = self.sealer.seal_flight(flight, self)
