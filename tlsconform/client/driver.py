@@ -14,7 +14,7 @@ import os
 import traceback
 from collections.abc import Callable, Sequence
 
-from tlsconform.client import hello
+from tlsconform.client import hello, leniency
 from tlsconform.client import offer as offers
 from tlsconform.client.client_flight import ClientFlight
 from tlsconform.client.identity import ClientIdentity
@@ -76,6 +76,8 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
     protected connection under these words (RFC 5746), played by a driver of its own whose
     outcome becomes ``outcome.renegotiation``; it sends the request. A server that declines
     with a no_renegotiation warning gets the request under the first keys instead.
+    ``lenient``: checks of ``client.leniency.RULES`` this client skips, for a client that
+    must be faulty on purpose (the suite's rows keep every check).
     """
 
     def __init__(
@@ -88,8 +90,11 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
         round_trips: int = 1,
         closure: bool = False,
         renegotiation: Sequence[Mutation] | None = None,
+        lenient: frozenset[str] = frozenset(),
     ) -> None:
         self.conn = conn
+        self.lenient = leniency.known(frozenset(lenient))
+        conn.lenient = self.lenient & leniency.RECORD_RULES
         self.mutations = list(mutations)
         for mutation in self.mutations:
             offer = mutation.offer(offer)
@@ -108,6 +113,7 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
         self.server: dict[str, object] = {}
         self.last_server = ""
         self.retried = False
+        self.first_hello = b""  # the ClientHello a HelloRetryRequest answered, as sent
         self.suite: Suite | None = None
         self.schedule: KeySchedule | None = None
         self.secrets: dict[str, bytes] = {}
@@ -158,6 +164,10 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
     @property
     def tls13(self) -> bool:
         return self.outcome.version == TLS13
+
+    def lenient_on(self, rule: str) -> bool:
+        """Whether this client skips the check ``rule`` names (``leniency.RULES``)."""
+        return rule in self.lenient
 
     @property
     def speaks_tls13(self) -> bool:
@@ -212,9 +222,14 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
             if isinstance(event, ChangeCipherSpec) and self.outcome.version in (None, TLS13) \
                     and not event.encrypted and "EncryptedExtensions" not in self.server:
                 continue  # middlebox compatibility (RFC 8446 D.4)
+            if isinstance(event, ChangeCipherSpec) and event.encrypted \
+                    and self.lenient_on("protected-ccs"):
+                continue
             if not isinstance(event, HandshakeMessage):
                 return self.stop(event, alert=self.alert_for(event))
             name = event.name
+            if name == "NewSessionTicket" and self.lenient_on("ticket-after-finished"):
+                continue
             self.note(event)
             expected = self.expected_next()
             if name not in expected:
@@ -235,8 +250,12 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
         if self.resumed and self.last_server == "EncryptedExtensions":
             return ("Finished",)  # RFC 8446 2.2: a PSK handshake has no certificates
         if self.last_server == "HelloRetryRequest":
-            return ("ServerHello",)
+            return ("ServerHello", "HelloRetryRequest") if self.lenient_on("one-retry") \
+                else ("ServerHello",)
         table = NEXT_TLS13 if self.tls13 else NEXT_TLS12
+        if self.tls13 and self.last_server == "Certificate" \
+                and self.lenient_on("certificate-verify"):
+            return ("CertificateVerify", "Finished")
         return table.get(self.last_server, ())
 
     def order_rule(self) -> str:
@@ -270,10 +289,13 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
                 self.outcome.server_messages.append("ChangeCipherSpec")
                 self.conn.read = self.pending_protections()[1]
                 continue
+            if isinstance(event, ApplicationData) and self.lenient_on("data-before-finished"):
+                continue
             if not isinstance(event, HandshakeMessage):
                 return self.stop(event, alert=self.alert_for(event))
             self.note(event)
             if event.name == "NewSessionTicket" and not ccs_seen:
+                self.unsolicited_ticket(event)
                 self.server["NewSessionTicket"] = event.decoded
                 self.add_to_transcript(event.message.raw)
                 continue
@@ -283,7 +305,7 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
                                                   "(RFC 5246 7.3)", alert=AD.unexpected_message)
             expected = prf.verify_data(self.suite_hash(), self.master(), "server",
                                        self.transcript_hash())
-            if event.decoded.verify_data != expected:
+            if event.decoded.verify_data != expected and not self.lenient_on("finished"):
                 return self.stop(event, violation="server Finished verify_data is wrong",
                                  alert=AD.decrypt_error)
             self.server_verify_data = expected
@@ -332,7 +354,8 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
             renegotiation_info=True, session_id=b"", resume12=None, session_ticket=None,
             ciphers=[c for c in self.offer.ciphers if c != EMPTY_RENEGOTIATION_INFO_SCSV])
         inner = ClientDriver(self.conn, offer, identity=self.identity,
-                             mutations=self.renegotiation, request=self.request)
+                             mutations=self.renegotiation, request=self.request,
+                             lenient=self.lenient)
         self.outcome.renegotiation = inner.run()
         self.outcome.completed = inner.outcome.completed  # the request was answered
         self.outcome.replies = inner.outcome.replies
@@ -357,7 +380,8 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
             self.outcome.closure.append(event)
             if isinstance(event, Closed | Reset | Timeout):
                 return True
-            if isinstance(event, Alert) and event.close_notify and not self.ended_by_us:
+            if isinstance(event, Alert) and event.close_notify and not self.ended_by_us \
+                    and not self.lenient_on("close-notify"):
                 self.send_alert(0, level=1)
 
     def phrase(self, name: str) -> str:

@@ -118,6 +118,16 @@ class Resumption:
         self.resumed = self.outcome.resumed = True
         return psk.secret
 
+    def unsolicited_ticket(self, event: HandshakeMessage) -> None:
+        """TLS 1.2: stop on a NewSessionTicket the ServerHello did not agree to with an
+        empty session_ticket (RFC 5077 3.3: the server MUST NOT send it then)."""
+        hello = self.server.get("ServerHello")
+        agreed = isinstance(hello, sm.ServerHello) and hello.ext(ext.SESSION_TICKET) is not None
+        if not agreed and not self.lenient_on("solicited-ticket"):
+            self.stop(event, violation="NewSessionTicket although the ServerHello carries no "
+                                       "session_ticket (RFC 5077 3.3: the server MUST NOT "
+                                       "send it)", alert=AD.unexpected_message)
+
     def keep_ticket(self, msg: sm.NewSessionTicket) -> None:
         """A TLS 1.3 NewSessionTicket becomes a PSK (RFC 8446 4.6.1); TLS 1.2's is the
         session's (RFC 5077 3.3)."""

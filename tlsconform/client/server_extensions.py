@@ -52,34 +52,44 @@ class Problem:
 
 def problem(message: str, extensions: list[Extension], offered: set[int], tls13: bool,
             requested: dict[int, bytes], cipher: int | None = None,
-            renegotiated: bytes = b"") -> Problem | None:
+            renegotiated: bytes = b"", lenient: frozenset[str] = frozenset()
+            ) -> Problem | None:
     """The first rule ``extensions`` (of ``message``) breaks, or None.
 
     ``offered``: the extension types of the ClientHello as sent; ``requested``: their
     bodies, for the values an answer must match; ``renegotiated``: in a renegotiation, the
     client and server verify_data renegotiation_info must carry (RFC 5746 3.5).
+    ``lenient``: rules of ``client.leniency`` not checked; an extension a skipped rule
+    would refuse is ignored.
     """
     seen: set[int] = set()
     for code, _ in extensions:
-        if code in seen:
+        if code in seen and "duplicate-extension" not in lenient:
             return Problem(f"{message} carries {extension_name(code)} twice (RFC 8446 4.2, "
                            "RFC 5246 7.4.1.4: at most one extension of a type)",
                            AD.illegal_parameter)
         seen.add(code)
     for code, body in extensions:
         if code not in offered and not (message == "HelloRetryRequest" and code == ext.COOKIE):
+            if "unsolicited-extension" in lenient:
+                continue
             return Problem(f"{message} carries {extension_name(code)}, which the client did "
                            "not offer (RFC 8446 4.2, RFC 5246 7.4.1.4)",
                            AD.unsupported_extension)
         if is_grease(code):
+            if "grease" in lenient:
+                continue
             return Problem(f"{message} echoes the GREASE extension {extension_name(code)} "
                            "(RFC 8701 3: servers MUST NOT negotiate GREASE values)",
                            AD.illegal_parameter)
         if tls13 and code in ext.NAMES and (code in TLS12_ONLY or code not in
                                             TLS13_MESSAGES.get(message, frozenset())):
+            if "extension-message" in lenient:
+                continue
             return Problem(f"TLS 1.3 {message} carries {extension_name(code)}, which RFC 8446 "
                            "4.2 does not allow there", AD.illegal_parameter)
-        found = _value_problem(message, code, body, requested.get(code), cipher, renegotiated)
+        found = _value_problem(message, code, body, requested.get(code), cipher, renegotiated,
+                               lenient)
         if found is not None:
             return found
     if renegotiated and message == "ServerHello" and ext.RENEGOTIATION_INFO in offered \
@@ -94,7 +104,8 @@ def problem(message: str, extensions: list[Extension], offered: set[int], tls13:
 
 
 def _value_problem(message: str, code: int, body: bytes, request: bytes | None,
-                   cipher: int | None, renegotiated: bytes = b"") -> Problem | None:
+                   cipher: int | None, renegotiated: bytes = b"",
+                   lenient: frozenset[str] = frozenset()) -> Problem | None:
     name = extension_name(code)
     if code in MUST_BE_EMPTY and body:
         return Problem(f"{message} {name} carries {len(body)} bytes; its answer is empty "
@@ -112,7 +123,7 @@ def _value_problem(message: str, code: int, body: bytes, request: bytes | None,
                                ", not the client and server verify_data of the handshake "
                                "being renegotiated (RFC 5746 3.5: the client MUST abort)",
                                AD.handshake_failure)
-            if value and not renegotiated:
+            if value and not renegotiated and "renegotiation-info" not in lenient:
                 return Problem(f"{message} renegotiation_info carries "
                                f"{len(value)} bytes of renegotiated_connection in an initial "
                                "handshake (RFC 5746 3.4: it MUST be empty)",
