@@ -216,6 +216,8 @@ def _aborted(outcome: Outcome) -> str | None:
     peer = outcome.peer
     if outcome.internal_error:
         return "the engine failed"
+    if outcome.completed and peer == "client" and outcome.closure:
+        return "the client sent no alert about the response"
     if outcome.completed:
         return f"the {peer} carried on to the end"
     if outcome.violation:
@@ -324,7 +326,9 @@ class ClosesWithCloseNotify(Expectation):
         if not outcome.completed or outcome.violation or outcome.internal_error:
             return Verdict(Grade.fail, self.text, outcome.describe(),
                            "the conversation did not get as far as the closure")
-        observed = f"{outcome.describe()}; after the reply: {_closure_text(outcome.closure)}"
+        observed = outcome.describe()
+        if outcome.peer != "client":  # a client outcome says what followed the response
+            observed += f"; after the reply: {_closure_text(outcome.closure)}"
         seen_close_notify = False
         for event in outcome.closure:
             if isinstance(event, Alert) and event.close_notify:

@@ -125,6 +125,9 @@ class Outcome:
         if self.completed:
             resumed = " resumed" if self.resumed else ""
             sent = " and sent its request" if self.peer == "client" else ""
+            if self.peer == "client" and self.closure:  # what it did with the response
+                sent += "; after the response: " + ", then ".join(
+                    event.describe() for event in self.closure)
             return (f"{self.peer} completed the{resumed} handshake ({version_name(self.version)}, "
                     f"{suite_name(self.cipher) if self.cipher is not None else 'no suite'}){sent}")
         if self.event is None:
