@@ -330,8 +330,7 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
                 self.note(event, handshake=False)
                 self.server[event.name] = event.decoded
                 if event.name == "KeyUpdate" and self.tls13:
-                    self.outcome.key_updates.append(event.decoded.request_update)
-                    self.next_read_keys()
+                    self.key_update(event)
                 if event.name == "NewSessionTicket":
                     self.keep_ticket(event.decoded)
                 continue
@@ -341,6 +340,16 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
                 self.outcome.replies += 1
                 return True
             return self.stop(event, alert=self.alert_for(event))
+
+    def key_update(self, event: HandshakeMessage) -> None:
+        """The server's next read keys; a request_update other than 0 or 1 is refused
+        (RFC 8446 4.6.3)."""
+        request = event.decoded.request_update
+        if request not in (0, 1) and not self.lenient_on("key-update-request"):
+            self.stop(event, violation=f"KeyUpdate with request_update {request}, neither 0 "
+                                       "nor 1 (RFC 8446 4.6.3)", alert=AD.illegal_parameter)
+        self.outcome.key_updates.append(request)
+        self.next_read_keys()
 
     def renegotiate(self) -> bool:
         """A second TLS 1.2 handshake in this connection, offering what RFC 5746 3.5 says

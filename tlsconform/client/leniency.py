@@ -60,6 +60,8 @@ RULES: dict[str, str] = {
                              "is skipped",
     "solicited-ticket": "a TLS 1.2 NewSessionTicket only when the ServerHello agreed "
                         "session_ticket",
+    "key-update-request": "a KeyUpdate's request_update is 0 or 1 (RFC 8446 4.6.3); "
+                          "lenient, any other value is taken for 0",
     # -- closure (RFC 8446 6.1, RFC 5246 7.2.1) -------------------------------------------
     "close-notify": "the client answers the server's close_notify with its own",
 }

@@ -317,7 +317,8 @@ class Connection:
             self.handshake = HandshakeBuffer()
             kind = CONTENT_TYPE_NAMES.get(content_type, str(content_type))
             return [Unparsed(data=record, reason=f"{kind} record inside a fragmented handshake "
-                             f"message ({pending} bytes of it received)")]
+                             f"message ({pending} bytes of it received)",
+                             alert=AD.unexpected_message)]  # RFC 8446 5.1
         if content_type == ALERT:
             if not body or len(body) % 2:
                 return [Unparsed(data=record, reason=f"alert record of {len(body)} bytes")]
