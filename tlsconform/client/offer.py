@@ -109,6 +109,14 @@ def tls13(server_name: str | None = None) -> Offer:
     )
 
 
+def tls13_and_12(server_name: str | None = None) -> Offer:
+    """A client that offers both versions, as most do: TLS 1.3's and TLS 1.2's suites and
+    extensions in one ClientHello, for a server that may pick either."""
+    return tls13(server_name).with_(
+        ciphers=[*TLS13_SUITES, *TLS12_SUITES], supported_versions=[TLS13, TLS12],
+        extended_master_secret=True, renegotiation_info=True)
+
+
 def sni_allowed(name: str) -> bool:
     """RFC 6066 3: literal IP addresses are not permitted in server_name."""
     try:
