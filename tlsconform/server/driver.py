@@ -94,10 +94,12 @@ class ServerDriver(ServerFlights, Conversation):
         return server_phrase(name)
 
     def answered_early(self, event: Event) -> bool:
-        """A client's close_notify after its request closes only its side (RFC 8446 6.1;
-        gnutls-cli sends one at its stdin's end): the response still goes out, and the
-        close_notify is read with the client's end of the connection."""
-        if self.outcome.completed and isinstance(event, Alert) and event.close_notify:
+        """After its request, a client's close_notify closes only its side (RFC 8446 6.1;
+        gnutls-cli sends one at its stdin's end), and a close may come while our response
+        is still going out: the response and our close_notify still go, and both are read
+        with the client's end of the connection. An error alert ends it there."""
+        if self.outcome.completed and (isinstance(event, Closed | Reset) or (
+                isinstance(event, Alert) and event.close_notify)):
             return False
         return super().answered_early(event)
 
