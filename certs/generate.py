@@ -19,16 +19,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from tlsconform.cache_root import CACHE_ROOT
 from tlsconform.certs.mint import PrivateKey, mint_certificate
 from tlsconform.certs.profiles import PROFILE_VERSION, PROFILES, Profile
 
 CACHE_DIR_ENV = "TLSCONFORM_PKI_DIR"
-_CHECKOUT = Path(__file__).resolve().parent.parent
-# A checkout keeps the PKI in its git-ignored .cache; an installed package in the user's
-# cache directory (XDG), never inside site-packages.
-DEFAULT_CACHE_DIR = (_CHECKOUT / ".cache" / "pki" if (_CHECKOUT / "pyproject.toml").is_file()
-                     else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                     / "tlsconform" / "pki")
+DEFAULT_CACHE_DIR = CACHE_ROOT / "pki"
 VERSION_STAMP = "profile-version.txt"
 # A cached "valid" certificate must stay valid this long, so no test run crosses its expiry.
 RENEW_BEFORE_EXPIRY = timedelta(days=30)
