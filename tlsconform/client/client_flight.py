@@ -118,6 +118,7 @@ class ClientFlight:
             share = KeyShare(29)
             self.premaster = bytes(32)
             return cm.client_key_exchange_ecdhe(share.public)
+        share = None
         try:
             if self.suite.kex == "dhe":
                 share = KeyShare(0, dh_parameters=(kex.dh_p, kex.dh_g))
@@ -126,8 +127,10 @@ class ClientFlight:
             share = KeyShare(kex.group or 0)
             self.premaster = share.shared(kex.public)
         except (KeyExchangeError, ValueError) as exc:
-            self.stop(None, violation=f"ServerKeyExchange parameters: {exc}",
-                      alert=AD.illegal_parameter)
+            if share is None or not self.lenient_on("key-share-validation"):
+                self.stop(None, violation=f"ServerKeyExchange parameters: {exc}",
+                          alert=AD.illegal_parameter)
+            self.premaster = os.urandom(32)  # a client that never checked the point goes on
         return cm.client_key_exchange_ecdhe(share.public)
 
     def verify_data(self) -> bytes:

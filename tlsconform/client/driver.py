@@ -236,7 +236,8 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
                 self.stop(event, violation=f"sent {name} where {' or '.join(expected)} was due "
                                            f"({self.order_rule()})",
                           alert=AD.unexpected_message)
-            if self.tls13 and name != "ServerHello" and not event.encrypted:
+            if self.tls13 and name not in ("ServerHello", "HelloRetryRequest") \
+                    and not event.encrypted:
                 self.stop(event, violation=f"sent {name} in a plaintext record after "
                                            "ServerHello (RFC 8446 2)",
                           alert=AD.unexpected_message)
@@ -253,10 +254,16 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
             return ("ServerHello", "HelloRetryRequest") if self.lenient_on("one-retry") \
                 else ("ServerHello",)
         table = NEXT_TLS13 if self.tls13 else NEXT_TLS12
+        expected = table.get(self.last_server, ())
         if self.tls13 and self.last_server == "Certificate" \
                 and self.lenient_on("certificate-verify"):
-            return ("CertificateVerify", "Finished")
-        return table.get(self.last_server, ())
+            expected += ("Finished",)
+        if self.tls13 and self.last_server == "ServerHello" \
+                and self.lenient_on("encrypted-extensions"):
+            expected += NEXT_TLS13["EncryptedExtensions"]
+        if self.lenient_on("server-certificate") and "Certificate" in expected:
+            expected += tuple(n for n in table["Certificate"] if n not in expected)
+        return expected
 
     def order_rule(self) -> str:
         return "RFC 8446 2, 4" if self.tls13 else "RFC 5246 7.3"

@@ -46,12 +46,23 @@ RULES: dict[str, str] = {
     "certificate-verify": "a TLS 1.3 server sends CertificateVerify after its Certificate",
     "server-key-exchange": "an (EC)DHE server sends ServerKeyExchange",
     "finished": "the server's Finished verify_data is right",
+    "certificate-present": "the server's Certificate is not empty",
+    "certificate-parses": "the server's leaf is a certificate with a key the client can use",
+    "server-certificate": "a server that authenticates sends its Certificate; lenient, "
+                          "without one its signatures go unchecked",
+    "encrypted-extensions": "EncryptedExtensions follows a TLS 1.3 ServerHello (RFC 8446 4)",
+    "key-share-validation": "the server's key share is a valid point, giving a non-zero "
+                            "secret (RFC 8446 7.4.2, RFC 8422 5.11)",
     # -- records (RFC 8446 5, RFC 5246 6) -------------------------------------------------
     "record-size": "no record above the size limit; lenient, it is read as any other",
     "record-type": "no record of an undefined content type; lenient, it is dropped",
     "record-mac": "every protected record authenticates; lenient, one that does not is dropped",
     "inner-content-type": "a TLS 1.3 inner plaintext has a content type; lenient, one of "
                           "zeros only is dropped",
+    "empty-handshake-record": "no zero-length handshake record (RFC 8446 5.1, RFC 5246 "
+                              "6.2.1); lenient, it is dropped",
+    "interleaved-record": "no other record inside a fragmented handshake message (RFC 8446 "
+                          "5.1); lenient, it is dropped",
     "protected-ccs": "no ChangeCipherSpec under the handshake keys; lenient, it is skipped",
     "data-before-finished": "no application data before the server's TLS 1.2 Finished; "
                             "lenient, it is skipped",
@@ -67,7 +78,8 @@ RULES: dict[str, str] = {
 }
 """Name -> the check (or duty) it guards."""
 
-RECORD_RULES = frozenset({"record-size", "record-type", "record-mac", "inner-content-type"})
+RECORD_RULES = frozenset({"record-size", "record-type", "record-mac", "inner-content-type",
+                          "empty-handshake-record", "interleaved-record"})
 """The rules the connection's record layer keeps, rather than the driver."""
 
 

@@ -209,6 +209,8 @@ class ServerFlight:
         try:
             return self.shares[group].shared(public)
         except KeyExchangeError as exc:
+            if self.lenient_on("key-share-validation"):
+                self.cannot_go_on(event, f"a server key share it cannot use ({exc})")
             self.stop(event, violation=f"server key share: {exc}",
                       alert=AD.illegal_parameter)
 
@@ -323,12 +325,16 @@ class ServerFlight:
             for entry in msg.entries:
                 self.check_extensions("Certificate", entry, event)
         if not msg.entries:
+            if self.lenient_on("certificate-present"):
+                self.cannot_go_on(event, "an empty server Certificate")
             return self.stop(event, violation="empty Certificate list: the server must send "
                                               "its certificate (RFC 8446 4.4.2.4, RFC 5246 "
                                               "7.4.2)", alert=AD.decode_error)
         try:
             public_key(msg.ders[0])
         except CertificateError as exc:
+            if self.lenient_on("certificate-parses"):
+                self.cannot_go_on(event, f"a server leaf it cannot read ({exc})")
             return self.stop(event, violation=f"server leaf: {exc}", alert=AD.bad_certificate)
         self.add_to_transcript(event.message.raw)
         return False
@@ -365,8 +371,10 @@ class ServerFlight:
             return None
 
     def server_key(self) -> object:
-        cert = self.server["Certificate"]
-        return public_key(cert.ders[0])  # type: ignore[attr-defined]
+        """The server leaf's key; None when there is no Certificate, which only a client
+        lenient on "server-certificate" gets this far without (it verifies nothing)."""
+        cert = self.server.get("Certificate")
+        return None if cert is None else public_key(cert.ders[0])  # type: ignore[attr-defined]
 
     def on_server_key_exchange(self, msg: sm.ServerKeyExchange, event: HandshakeMessage) -> bool:
         self.last_server = "ServerKeyExchange"
@@ -382,16 +390,19 @@ class ServerFlight:
                                        "MUST be a pair listed there)", alert=AD.illegal_parameter)
         assert self.client_random is not None
         signed = self.client_random + self.outcome.server_random + msg.params
-        problem = verify(msg.scheme or 0, self.server_key(), msg.signature, signed)  # type: ignore[arg-type]
+        key = self.server_key()
+        problem = verify(msg.scheme or 0, key, msg.signature, signed) if key else None  # type: ignore[arg-type]
         if problem and not self.lenient_on("signature"):
             return self.stop(event, violation="server ServerKeyExchange signature does not "
                                               f"verify with its certificate's key ({problem})",
                              alert=AD.decrypt_error)
-        if msg.group is not None and msg.group not in self.offer.group_codes \
-                and not self.lenient_on("offered-group"):
-            return self.stop(event, violation=f"ServerKeyExchange uses {group_name(msg.group)}, "
-                                              "which supported_groups did not offer "
-                                              "(RFC 8422 5.4)", alert=AD.illegal_parameter)
+        if msg.group is not None and msg.group not in self.offer.group_codes:
+            if self.lenient_on("offered-group") and msg.group not in KNOWN_GROUPS:
+                self.cannot_go_on(event, f"a ServerKeyExchange on {group_name(msg.group)}")
+            if not self.lenient_on("offered-group"):
+                self.stop(event, violation=f"ServerKeyExchange uses {group_name(msg.group)}, "
+                                           "which supported_groups did not offer "
+                                           "(RFC 8422 5.4)", alert=AD.illegal_parameter)
         self.add_to_transcript(event.message.raw)
         return False
 
@@ -424,7 +435,8 @@ class ServerFlight:
                                        "signatures MUST use an RSASSA-PSS algorithm)",
                       alert=AD.illegal_parameter)
         content = tls13_signed_content("server", self.transcript_hash())
-        problem = verify(msg.scheme, self.server_key(), msg.signature, content)  # type: ignore[arg-type]
+        key = self.server_key()
+        problem = verify(msg.scheme, key, msg.signature, content) if key else None  # type: ignore[arg-type]
         if problem and not self.lenient_on("signature"):
             return self.stop(event, violation=f"server CertificateVerify signature does not "
                                               f"verify ({scheme_name(msg.scheme)}: {problem})",

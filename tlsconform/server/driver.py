@@ -344,9 +344,11 @@ class ServerDriver(ServerFlights, Conversation):
 
     def client_key_exchange(self, event: HandshakeMessage) -> None:
         """An ECDHE point (RFC 8422 5.7) for our ServerKeyExchange's curve."""
-        if self.share is None:  # a word left our ServerKeyExchange out: nothing to agree on
-            self.stop(event, violation="sent ClientKeyExchange although the server sent no "
-                                       "ServerKeyExchange (RFC 5246 7.4.3: ECDHE requires it)",
+        if self.share is None:  # a word left our ServerKeyExchange out, or sent its share
+            what = "a ServerKeyExchange share it must refuse" \
+                if self.choices.key_share is not None \
+                else "no ServerKeyExchange (RFC 5246 7.4.3: ECDHE requires it)"
+            self.stop(event, violation=f"sent ClientKeyExchange after {what}",
                       alert=AD.unexpected_message)
         try:
             point = Reader(event.decoded.body).vec8("ecdh_Yc", minimum=1)

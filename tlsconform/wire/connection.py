@@ -309,9 +309,13 @@ class Connection:
                  ) -> list[Event | tuple[RawMessage, bool]]:
         if content_type == HANDSHAKE:
             if not body:
+                if "empty-handshake-record" in self.lenient:
+                    return []
                 return [Unparsed(data=record, reason="zero-length handshake record "
                                  "(RFC 8446 5.1)")]
             return [(msg, encrypted) for msg in self.handshake.feed(body)]
+        if self.handshake.pending and "interleaved-record" in self.lenient:
+            return []
         if self.handshake.pending:
             pending = self.handshake.pending
             self.handshake = HandshakeBuffer()
