@@ -1,5 +1,6 @@
 """tools.matrix: JUnit XML -> per-case results -> counts, grid, header, Markdown, HTML and JSON;
-remote targets (no servers, no catalogue run)."""
+remote targets; clients under the client rows in tables of their own (no servers, no clients,
+no catalogue run)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from tools.matrix_grid import NOT_RUN, grid, grid_html
 from tools.matrix_header import Header, make_header, with_identities
 from tools.matrix_render import as_json, html, markdown, status_text
 from tools.matrix_results import (
+    CLIENT,
     MOSTLY_SKIPPED,
     NOT_AVAILABLE,
     TOTAL,
@@ -71,6 +73,15 @@ def write_junit(folder: Path, name: str = "run.xml", stamp: str = "2026-11-26T10
 @pytest.fixture
 def run(tmp_path: Path) -> Run:
     return Run("impl", cases=parse_junit(write_junit(tmp_path)))
+
+
+DEFAULT_CLIENTS = matrix.default_clients
+
+
+@pytest.fixture(autouse=True)
+def no_local_clients(monkeypatch: pytest.MonkeyPatch) -> None:
+    """main() never starts a real client here: none by default, each test names its own."""
+    monkeypatch.setattr(matrix, "default_clients", lambda: [])
 
 
 def test_each_case_lands_in_one_column(run: Run):
@@ -357,8 +368,9 @@ def test_parse_target_refuses(text: str):
 
 def test_remote_command_uses_target_and_no_local_options(tmp_path: Path):
     command = matrix.pytest_command("prod", 3, tmp_path / "prod.xml", "example.org:443")
-    assert command[1:] == ["-m", "pytest", "suites", "-n", "3", "--target", "example.org:443",
-                           "-p", "no:cacheprovider", "-q", f"--junitxml={tmp_path / 'prod.xml'}"]
+    assert command[1:] == ["-m", "pytest", "suites", "--ignore", "suites/clients", "-n", "3",
+                           "--target", "example.org:443", "-p", "no:cacheprovider", "-q",
+                           f"--junitxml={tmp_path / 'prod.xml'}"]
     local = matrix.pytest_command("gnutls", 2, tmp_path / "g.xml")
     assert local[local.index("--server"):local.index("-p")] == [
         "--server", "gnutls", "--require-version", "tls12,tls13"]
@@ -419,3 +431,176 @@ def test_remote_version_says_what_its_run_saw():
         "prod": "unknown (remote target example.org:443; reply to GET /: Server: nginx/1.25)",
         "embedded": "OpenSSL"}
     assert with_identities(header, {"prod": "no header here"}) == header
+
+
+# --- clients under the client rows ------------------------------------------------------
+
+CLIENT_JUNIT = """<?xml version="1.0" encoding="utf-8"?>
+<testsuites name="pytest" tests="3"><testsuite name="pytest" tests="3">
+<testcase classname="suites.clients.test_clients_certificates"
+  name="test_clients_certificates[tls12-expired-certificate-refused]" time="0.1">
+  <properties><property name="grade" value="strict"/>
+  <property name="observed" value="fatal alert certificate_expired(45) (plaintext)"/>
+  </properties></testcase>
+<testcase classname="suites.clients.test_clients_certificates"
+  name="test_clients_certificates[tls12-wrong-name-refused]" time="0.1">
+  <properties><property name="grade" value="conceptual"/>
+  <property name="observed" value="warning alert close_notify(0) (encrypted)"/></properties>
+  <skipped type="pytest.xfail" message="known deviation (curl, RFC 9110 4.3.4): r">x</skipped>
+</testcase>
+<testcase classname="suites.clients.test_clients_records"
+  name="test_clients_records[tls13-close-notify-answered]" time="0.1">
+  <properties><property name="grade" value="fail"/>
+  <property name="observed" value="client completed the handshake (TLS 1.3"/></properties>
+  <failure message="closed without close_notify">trace</failure></testcase>
+</testsuite></testsuites>
+"""
+
+
+def client_run(tmp_path: Path, name: str = "openssl", failing: bool = True) -> Run:
+    path = tmp_path / f"client-{name}.xml"
+    path.write_text(CLIENT_JUNIT)
+    cases = [c for c in parse_junit(path) if failing or not c.unexpected]
+    return Run(name, cases=cases, role=CLIENT)
+
+
+def test_client_rows_have_their_own_topics(tmp_path: Path):
+    counts = client_run(tmp_path).counts()
+    assert set(counts) == {"clients_certificates", "clients_records", TOTAL}
+    assert counts["clients_certificates"]["known-deviation"] == 1
+    assert counts["clients_records"]["failed"] == 1
+
+
+def test_clients_get_a_table_of_their_own(tmp_path: Path, run: Run):
+    """A client may share a server's name (openssl: s_server and s_client): each stays in
+    its own table, with its own anchors and JSON entry."""
+    server = Run("openssl", cases=run.cases)
+    client = client_run(tmp_path)
+    runs = [server, Run("absent", NOT_AVAILABLE), client,
+            Run("wget", NOT_AVAILABLE, role=CLIENT)]
+    text = markdown(runs)
+    servers_part, clients_part = text.split("## TLS clients")
+    assert "| implementation | alerts | client_auth | versions | total | status |" in servers_part
+    assert "clients_" not in servers_part
+    assert ("| client | clients_certificates | clients_records | total | status |"
+            in clients_part)
+    row = next(line for line in clients_part.splitlines() if line.startswith("| openssl |"))
+    assert row.split("|")[1:-1] == [" openssl ", " 1 / 0 / 0 / 0 / 1 ", " 0 / 0 / 1 / 0 / 0 ",
+                                    " 1 / 0 / 1 / 0 / 1 ", " unexpected failures "]
+    assert "| wget | not available | not available | not available |" in clients_part
+    page = html(runs)
+    links = set(re.findall(r'href="#([^"]+)"', page))
+    sections = set(re.findall(r'<section id="([^"]+)"', page))
+    assert links == sections == {"openssl--alerts", "openssl--client_auth",
+                                 "openssl--versions", "client-openssl--clients_certificates",
+                                 "client-openssl--clients_records"}
+    assert page.index("<h2>TLS clients</h2>") < page.index("<section")
+    data = json.loads(as_json(runs))
+    assert list(data["implementations"]) == ["absent", "openssl"]  # JSON keys sort
+    assert list(data["clients"]) == ["openssl", "wget"]
+    assert data["topics"] == ["alerts", "client_auth", "versions"]
+    assert data["client_topics"] == ["clients_certificates", "clients_records"]
+    assert data["client_grid"]["clients_records"] == {
+        "test_clients_records[tls13-close-notify-answered]": {"openssl": "failed",
+                                                              "wget": NOT_RUN}}
+    assert data["clients"]["openssl"]["counts"][TOTAL]["known-deviation"] == 1
+    grid_page = grid_html(runs)
+    first, second = grid_page.split("TLS clients: case x client")
+    assert 'id="grid--alerts"' in first and "clients_records" not in first
+    assert 'id="grid-client--clients_records"' in second and "test_alerts" not in second
+    assert "wget: not run (not available)" in second
+
+
+def test_without_clients_the_reports_are_as_before(run: Run):
+    runs = [run]
+    assert "TLS clients" not in markdown(runs) + html(runs) + grid_html(runs)
+    data = json.loads(as_json(runs))
+    assert (data["clients"], data["client_topics"], data["client_grid"]) == ({}, [], {})
+
+
+def test_clients_alone_make_a_matrix(tmp_path: Path):
+    runs = [client_run(tmp_path)]
+    assert "| implementation |" not in markdown(runs)
+    assert "<th>implementation</th>" not in html(runs)
+    assert "clients_records" in grid_html(runs)
+
+
+def test_client_command_runs_the_client_rows_only(tmp_path: Path):
+    command = matrix.client_command("gnutls", 2, tmp_path / "c.xml")
+    assert command[1:] == ["-m", "pytest", "suites/clients", "-n", "2", "--client", "gnutls",
+                           "-p", "no:cacheprovider", "-q", f"--junitxml={tmp_path / 'c.xml'}"]
+
+
+def test_default_clients_leave_the_test_doubles_out():
+    local = DEFAULT_CLIENTS()  # the real list: no_local_clients patches the module's
+    assert {"embedded", "openssl", "gnutls", "curl", "wget", "nss"} <= set(local)
+    assert not {"python-ssl-noverify", "python-ssl-nohostname", "faulty"} & set(local)
+    for name in local:
+        assert name in versions.CLIENT_DISCOVERERS
+
+
+def fake_clients(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, here: dict[str, bool],
+                 failing: bool = False) -> list[str]:
+    ran: list[str] = []
+
+    def fake_run_client(name: str, out: Path, workers: int) -> tuple[Run, float]:
+        ran.append(name)
+        return client_run(tmp_path, name, failing), 0.25
+
+    monkeypatch.setattr(matrix, "client_availability",
+                        lambda names: {n: here[n] for n in names if n in here})
+    monkeypatch.setattr(matrix, "run_client", fake_run_client)
+    monkeypatch.setattr(matrix, "default_clients", lambda: list(here))
+    return ran
+
+
+def test_main_runs_each_available_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run,
+    capsys: pytest.CaptureFixture[str]
+):
+    servers = fake_matrix(monkeypatch, run)
+    ran = fake_clients(monkeypatch, tmp_path, {"openssl": True, "nss": False})
+    out = tmp_path / "out"
+    assert matrix.main(["--out", str(out)]) == 0
+    assert ran == ["openssl"] and sorted(servers) == [("embedded", None), ("gnutls", None)]
+    printed = capsys.readouterr().out
+    assert "client openssl: 1 strict, 0 conceptual, 0 failed, 0 skipped, 1 known-deviation" \
+        in printed
+    assert "client nss: not available" in printed
+    data = json.loads((out / "matrix.json").read_text())
+    assert list(data["implementations"]) == ["embedded", "gnutls"]
+    assert list(data["clients"]) == ["nss", "openssl"]
+    assert data["clients"]["nss"]["status"] == "not available"
+    assert set(data["header"]["client_versions"]) == {"openssl", "nss"}
+    assert "## TLS clients" in (out / "matrix.md").read_text()
+
+
+def test_main_fails_on_a_client_failure_and_refuses_unknown_clients(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run: Run
+):
+    fake_matrix(monkeypatch, run)
+    ran = fake_clients(monkeypatch, tmp_path, {"curl": True}, failing=True)
+    assert matrix.main(["--servers", "", "--out", str(tmp_path / "o")]) == 1
+    assert ran == ["curl"]
+    assert matrix.main(["--clients", "curl,lynx", "--out", str(tmp_path / "p")]) == 2
+    assert matrix.main(["--servers", "", "--clients", "", "--out", str(tmp_path / "q")]) == 2
+    ran.clear()
+    assert matrix.main(["--clients", "", "--out", str(tmp_path / "r")]) == 0
+    assert ran == []
+
+
+def test_header_lists_client_versions(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(versions, "command_output", lambda argv: None)
+    header = make_header([], {}, ["gnutls", "nope"])
+    assert header.client_versions == {"gnutls": "unknown (gnutls-cli --version failed)",
+                                      "nope": "unknown (no way to ask nope for its version)"}
+    assert "client gnutls: unknown (gnutls-cli --version failed)" in header.lines()
+    assert "local client" in header.html()
+    assert header.as_json()["client_versions"] == header.client_versions
+
+
+def test_client_versions_are_strings_or_a_clear_unknown():
+    for name in (*versions.CLIENT_DISCOVERERS, "no-such-client"):
+        text = versions.client_version(name)
+        assert isinstance(text, str) and text
+    assert "Python " in versions.client_version("embedded")

@@ -109,9 +109,64 @@ DISCOVERERS: dict[str, Callable[[], str]] = {
 }
 
 
-def implementation_version(name: str) -> str:
+def _first_line(argv: Sequence[str]) -> Callable[[], str]:
+    def version() -> str:
+        return command_output(argv) or unknown(f"{' '.join(argv)} failed")
+
+    return version
+
+
+TLS_LIBRARIES = ("OpenSSL/", "GnuTLS/", "NSS/", "wolfSSL/", "mbedTLS/", "LibreSSL/",
+                 "BoringSSL", "Schannel", "SecureTransport", "rustls/")
+
+
+def _curl() -> str:
+    """``curl 7.88.1 (OpenSSL/3.0.19)``: its version and the TLS library it was built on,
+    out of a first line that lists every library."""
+    line = command_output(["curl", "--version"])
+    if line is None:
+        return unknown("curl --version failed")
+    words = line.split()
+    tls = [word for word in words if word.startswith(TLS_LIBRARIES)]
+    return " ".join(words[:2]) + (f" ({', '.join(tls)})" if tls else "")
+
+
+def _wget() -> str:
+    """``GNU Wget 1.21.3 (+ssl/gnutls)``: its TLS library is one of the features it lists."""
+    if shutil.which("wget") is None:
+        return unknown("wget is not installed")
+    try:
+        done = subprocess.run(["wget", "--version"], capture_output=True, text=True,
+                              timeout=TIMEOUT, stdin=subprocess.DEVNULL, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        return unknown(f"wget --version failed: {exc}")
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        return unknown("wget --version failed")
+    first = lines[0].split(" built on ", 1)[0].strip()
+    tls = [word for word in done.stdout.split() if word.startswith("+ssl/")]
+    return first + (f" ({tls[0]})" if tls else "")
+
+
+CLIENT_DISCOVERERS: dict[str, Callable[[], str]] = {
+    "embedded": _embedded,  # Python's ssl in the suite's own process
+    "openssl": _openssl,  # s_client
+    "gnutls": _first_line(["gnutls-cli", "--version"]),
+    "curl": _curl,
+    "wget": _wget,
+    "nss": _nss,  # tstclnt ships in libnss3-tools, as selfserv does
+}
+
+
+def client_version(name: str) -> str:
+    """The client ``name``'s version (``--client NAME``), as ``implementation_version``."""
+    return implementation_version(name, CLIENT_DISCOVERERS)
+
+
+def implementation_version(name: str, discoverers: dict[str, Callable[[], str]] | None = None
+                           ) -> str:
     """``name``'s version as text; ``unknown (why)`` when it cannot be found out."""
-    discover = DISCOVERERS.get(name)
+    discover = (DISCOVERERS if discoverers is None else discoverers).get(name)
     if discover is None:
         return unknown(f"no way to ask {name} for its version")
     try:

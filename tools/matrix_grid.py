@@ -4,7 +4,8 @@ The topic view counts; the grid shows which case behaves differently where. Rows
 grouped by topic, each group headed by its per-implementation counts (styled like the topic
 view: bad, mostly skipped, good); every cell's title gives what was observed. Like the rest
 of the matrix the grid depends only on the results; the header (with the run date) is
-passed in and kept above it.
+passed in and kept above it. The clients' runs (the client rows) get a table of their own
+below the servers'.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from html import escape
 
 from tools.matrix_header import Header
 from tools.matrix_results import (
+    CLIENT,
     MOSTLY_SKIPPED,
     RAN,
     RESULTS,
+    SERVER,
     TOTAL,
     CaseResult,
     Run,
+    by_role,
     mostly_skipped,
     verdict_class,
 )
@@ -98,7 +102,7 @@ def _column_head(run: Run) -> str:
     return f'<th{css} title="{escape(title)}">{escape(run.implementation)}</th>'
 
 
-def _topic_row(topic: str, cases: int, runs: list[Run]) -> str:
+def _topic_row(topic: str, cases: int, runs: list[Run], role: str = SERVER) -> str:
     cells = []
     for run in runs:
         counts = run.counts().get(topic)
@@ -108,18 +112,36 @@ def _topic_row(topic: str, cases: int, runs: list[Run]) -> str:
         text = " / ".join(str(counts[result]) for result in RESULTS)
         cells.append(f'<td class="{verdict_class(counts)}" title="{escape(LEGEND_TEXT)}">'
                      f"{text}</td>")
-    return (f'<tr class="topic" id="grid--{escape(topic)}"><th>{escape(topic)} '
+    prefix = "grid-client--" if role == CLIENT else "grid--"
+    return (f'<tr class="topic" id="{prefix}{escape(topic)}"><th>{escape(topic)} '
             f"({cases} case{'' if cases == 1 else 's'})</th>{''.join(cells)}</tr>")
 
 
 def grid_html(runs: list[Run], header: Header | None = None) -> str:
     """The grid as one self-contained page (inline CSS, no script, no outside resource)."""
+    servers, clients = by_role(runs, SERVER), by_role(runs, CLIENT)
+    tables = [_grid_table(servers, "case")] if servers or not clients else []
+    if clients:
+        tables.append("<h2>TLS clients: case x client</h2>\n" + _grid_table(clients, "client row"))
+    return (
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+        f"<title>TLS conformance grid</title><style>{STYLE}</style></head><body>\n"
+        "<h1>TLS conformance grid: case x implementation</h1>\n"
+        + (header.html() if header else "")
+        + legend()
+        + "<p>Counts per topic: matrix.html. Every case as data: matrix.json.</p>\n"
+        + "".join(tables) + "</body></html>\n"
+    )
+
+
+def _grid_table(runs: list[Run], first: str) -> str:
     table = grid(runs)
     by_case = {run.implementation: {case.case: case for case in run.cases} for run in runs}
     heads = "".join(_column_head(run) for run in runs)
+    role = runs[0].role if runs else SERVER
     body = []
     for topic, cases in table.items():
-        body.append(_topic_row(topic, len(cases), runs))
+        body.append(_topic_row(topic, len(cases), runs, role))
         for name, grades in cases.items():
             cells = []
             for run in runs:
@@ -128,13 +150,5 @@ def grid_html(runs: list[Run], header: Header | None = None) -> str:
                 cells.append(f'<td class="g g-{grade}" title="{escape(title)}">'
                              f"{LABELS[grade]}</td>")
             body.append(f"<tr><td>{escape(name)}</td>{''.join(cells)}</tr>")
-    return (
-        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
-        f"<title>TLS conformance grid</title><style>{STYLE}</style></head><body>\n"
-        "<h1>TLS conformance grid: case x implementation</h1>\n"
-        + (header.html() if header else "")
-        + legend()
-        + "<p>Counts per topic: matrix.html. Every case as data: matrix.json.</p>\n"
-        f'<table class="grid"><thead><tr><th>case</th>{heads}</tr></thead>\n<tbody>\n'
-        + "\n".join(body) + "\n</tbody></table>\n</body></html>\n"
-    )
+    return (f'<table class="grid"><thead><tr><th>{first}</th>{heads}</tr></thead>\n<tbody>\n'
+            + "\n".join(body) + "\n</tbody></table>\n")

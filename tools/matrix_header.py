@@ -8,11 +8,17 @@ shows one header line for the date and otherwise exactly what changed in behavio
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from html import escape
 
-from tools.implementation_versions import implementation_version, suite_version, unknown
+from tools.implementation_versions import (
+    client_version,
+    implementation_version,
+    suite_version,
+    unknown,
+)
 
 
 @dataclass(frozen=True)
@@ -21,22 +27,27 @@ class Header:
     run_date: str  # ISO 8601, UTC, to the second
     versions: dict[str, str]  # implementation -> version text, in matrix order
     targets: dict[str, str] = field(default_factory=dict)  # remote name -> host:port
+    client_versions: dict[str, str] = field(default_factory=dict)  # client -> version text
 
     def lines(self) -> list[str]:
         out = [f"tlsconform {self.suite}; run {self.run_date}"]
         for name, version in self.versions.items():
             where = f" at {self.targets[name]}" if name in self.targets else ""
             out.append(f"{name}{where}: {version}")
+        out += [f"client {name}: {version}" for name, version in self.client_versions.items()]
         return out
 
     def as_json(self) -> dict[str, object]:
         return {"suite": self.suite, "run_date": self.run_date, "versions": self.versions,
-                "targets": self.targets}
+                "targets": self.targets, "client_versions": self.client_versions}
 
     def html(self) -> str:
         rows = "".join(
             f"<tr><th>{escape(name)}</th><td>{escape(self.targets.get(name, 'local'))}</td>"
             f"<td>{escape(version)}</td></tr>" for name, version in self.versions.items())
+        rows += "".join(
+            f"<tr><th>{escape(name)}</th><td>local client</td><td>{escape(version)}</td></tr>"
+            for name, version in self.client_versions.items())
         return (f"<p>tlsconform {escape(self.suite)}; run {escape(self.run_date)}</p>\n"
                 "<table class=\"header\"><tr><th>implementation</th><th>where</th>"
                 f"<th>version</th></tr>{rows}</table>\n")
@@ -71,8 +82,11 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def make_header(names: list[str], targets: dict[str, str]) -> Header:
-    """Ask every local implementation in ``names`` for its version; remote ones stay unknown."""
+def make_header(names: list[str], targets: dict[str, str], clients: Sequence[str] = ()
+                ) -> Header:
+    """Ask every local implementation in ``names`` and every client in ``clients`` for its
+    version; remote ones stay unknown."""
     versions = {name: remote_version(targets[name]) if name in targets
                 else implementation_version(name) for name in names}
-    return Header(suite_version(), now(), versions, dict(targets))
+    return Header(suite_version(), now(), versions, dict(targets),
+                  {name: client_version(name) for name in clients})

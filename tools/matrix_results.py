@@ -26,6 +26,9 @@ from pathlib import Path
 
 RESULTS = ("strict", "conceptual", "failed", "skipped", "known-deviation")
 RAN, NOT_AVAILABLE, ERROR = "ran", "not available", "error"
+SERVER, CLIENT = "server", "client"
+"""A run's role: a server under the catalogue (``suites``), or a client under the client
+rows (``suites/clients``, the suite acting as the server)."""
 TOTAL = "total"
 MOSTLY_SKIPPED = "mostly-skipped"
 _EXPECTED_IN_MESSAGE = re.compile(r"expected (.+?); observed ")
@@ -65,6 +68,7 @@ class Run:
     status: str = RAN
     detail: str = ""  # why it did not run, or how pytest ended
     cases: list[CaseResult] = field(default_factory=list)
+    role: str = SERVER  # SERVER or CLIENT: a client's row goes in the clients' table
 
     @property
     def unexpected(self) -> bool:
@@ -77,6 +81,11 @@ class Run:
             table.setdefault(case.topic, dict.fromkeys(RESULTS, 0))[case.result] += 1
             table[TOTAL][case.result] += 1
         return table
+
+
+def by_role(runs: list[Run], role: str) -> list[Run]:
+    """The runs of one role, in matrix order."""
+    return [run for run in runs if run.role == role]
 
 
 def mostly_skipped(counts: dict[str, int]) -> bool:
