@@ -14,7 +14,6 @@ from tlsconform.certs import PKI, ensure_pki
 from tlsconform.client import server_flight as server_flight_module
 from tlsconform.client.driver import HTTP_GET, ClientDriver
 from tlsconform.client.identity import ClientIdentity
-from tlsconform.mutation import MessageEdit, Mutation
 from tlsconform.client.offer import TLS12, TLS13, Offer, tls12, tls13
 from tlsconform.client.words import ciphers as only_ciphers
 from tlsconform.client.words import (
@@ -28,6 +27,7 @@ from tlsconform.client.words import (
 from tlsconform.crypto import suites as cs
 from tlsconform.fixtures.servers import LocalServer, ServerConfig, launch
 from tlsconform.messages import extensions as ext
+from tlsconform.mutation import MessageEdit, Mutation
 from tlsconform.verdict.expect import Grade, aborts, alert, completes
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import Connection, Wire

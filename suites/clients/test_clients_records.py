@@ -7,14 +7,14 @@ from tlsconform.scenario import cases
 from tlsconform.server.scenario import ClientCase, each_version
 from tlsconform.server.words import (
     alert_instead_of_flight,
-    empty_application_data_before_response,
-    empty_handshake_record_before,
-    interleaved_in,
-    key_update_before_response,
     application_data_before,
     coalesce_server,
     corrupt_server_record,
+    empty_application_data_before_response,
+    empty_handshake_record_before,
     fragment_server,
+    interleaved_in,
+    key_update_before_response,
     no_close_notify,
     oversized_response,
     protected_ccs,

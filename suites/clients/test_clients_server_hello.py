@@ -9,6 +9,7 @@ from tlsconform.server.words import (
     add_encrypted_extension,
     add_server_hello_extension,
     choose_group,
+    choose_offered_suite,
     choose_suite,
     choose_unoffered_group,
     choose_unoffered_suite,
@@ -77,7 +78,11 @@ ROWS = [
                   requirement="a ServerHello selecting a GREASE suite is refused",
                   sentence=GREASE, expect=aborts()),
     ClientCase(id="tls12-tls11-version-refused", rfc=("8996", "5"), version="tls12",
-               topics=TOPIC, mutations=[choose_version(0x0302, where="legacy")],
+               topics=TOPIC,
+               # with a suite TLS 1.1 has (ECDHE or RSA with AES-CBC-SHA), so a client that
+               # offers TLS 1.1 is not refusing a TLS 1.2-only suite instead of the version
+               mutations=[choose_version(0x0302, where="legacy"),
+                          choose_offered_suite(0xC013, 0xC014, 0x002F, 0x0035)],
                requirement="a ServerHello selecting TLS 1.1 is refused with protocol_version",
                sentence="Any party receiving a Hello message with the protocol version set "
                         "to {03,02} MUST respond with a \"protocol_version\" alert message "

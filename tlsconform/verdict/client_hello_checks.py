@@ -53,7 +53,8 @@ class HelloObeys(Expectation):
                 outcome.unmet = str(exc)  # the row skips, saying so
                 return Verdict(Grade.strict, self.text, f"not applicable: {exc}")
             if problem:
-                return Verdict(Grade.fail, self.text, f"{which} {problem}")
+                outcome.finding = f"{which} {problem}"  # what a deviation records
+                return Verdict(Grade.fail, self.text, outcome.finding)
         count = "the ClientHello" if len(outcome.hellos) == 1 \
             else f"all {len(outcome.hellos)} ClientHellos"
         return Verdict(Grade.strict, self.text, f"{count} obeyed it")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from tlsconform.crypto.suites import suite_name
 from tlsconform.messages.extensions import Extension
 from tlsconform.wire.connection import RecordInfo, Wire
-from tlsconform.wire.events import Alert, Event, Unparsed
+from tlsconform.wire.events import Alert, Closed, Event, Reset, Timeout, Unparsed
 
 VERSION_NAMES = {0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2",
                  0x0304: "TLS 1.3"}
@@ -58,6 +58,7 @@ class Outcome:
     replies: int = 0  # requests answered
     closure: list[Event] = field(default_factory=list)
     hellos: list[bytes] = field(default_factory=list)  # each ClientHello a client sent, raw
+    finding: str | None = None  # what a passive check found wrong (its verdict's essence)
     records: list[RecordInfo] = field(default_factory=list)
     sent_alert: Alert | None = None  # the alert our side sent when it stopped
     internal_error: str | None = None
@@ -93,14 +94,27 @@ class Outcome:
         """What the peer did, without when and without what followed (a close or a reset,
         which depend on timing), and for a completed handshake without the suite (which
         depends on the server's certificates): what a known deviation records."""
+        if self.finding:
+            return self.finding
         if self.renegotiation is not None:
             return f"renegotiation: {self.renegotiation.essence()}{self._after_declined()}"
         if self.completed:
             resumed = " resumed" if self.resumed else ""
-            return f"{self.peer} completed the{resumed} handshake ({version_name(self.version)}"
+            text = f"{self.peer} completed the{resumed} handshake ({version_name(self.version)}"
+            if self.peer == "client" and self.closure:
+                text += f"), {self._after_response()}"
+            return text
         if isinstance(self.event, Unparsed) and not self.violation and not self.internal_error:
             return self.event.essence()
         return self.describe(phase=False).split(", then ", 1)[0]
+
+    def _after_response(self) -> str:
+        """What a client did after the response, without the timing of a close."""
+        first = self.closure[0]
+        if isinstance(first, Alert):
+            return f"then {first.describe()}"
+        return "then no alert" if isinstance(first, Closed | Reset | Timeout) else \
+            f"then {first.describe()}"
 
     def _after_declined(self) -> str:
         """What the first keys carried after a declined renegotiation."""

@@ -15,6 +15,7 @@ __all__ = [
     "add_encrypted_extension",
     "add_server_hello_extension",
     "choose_group",
+    "choose_offered_suite",
     "choose_suite",
     "choose_unoffered_group",
     "choose_unoffered_suite",
@@ -52,6 +53,18 @@ def _edit(label: str, edit: Callable[[Choices], Choices]) -> Mutation:
 
 def choose_suite(code: int) -> Mutation:
     return _edit(f"ServerHello selects {suite_name(code)}", lambda c: c.with_(suite=code))
+
+
+def choose_offered_suite(*candidates: int) -> Mutation:
+    """The first of ``candidates`` the client offered (the correct choice stays when it
+    offered none): so a row about another field is not refused for its suite."""
+
+    def edit(c: Choices) -> Choices:
+        assert c.hello is not None
+        code = next((s for s in candidates if s in c.hello.ciphers), None)
+        return c if code is None else c.with_(suite=code)
+
+    return _edit("ServerHello selects an offered suite of those listed", edit)
 
 
 def choose_unoffered_suite(*candidates: int) -> Mutation:

@@ -47,7 +47,9 @@ def coalesce_server(stage: str = "server-hello") -> Mutation:
     """Every run of same-type messages of the flight in one record."""
 
     def edit(flight: Flight, hs: ServerDriver) -> Flight:
-        return [item.with_(join=True) for item in flight[:-1]] + flight[-1:]
+        # A message after which the keys change ends its record: RFC 8446 5.1, handshake
+        # messages MUST NOT span key changes (ServerHello, then protected messages).
+        return [item.with_(join=item.after is None) for item in flight[:-1]] + flight[-1:]
 
     return FlightEdit(f"the server's {stage} flight coalesced", stage, edit)
 
