@@ -106,6 +106,10 @@ class Outcome:
             return text
         if isinstance(self.event, Unparsed) and not self.violation and not self.internal_error:
             return self.event.essence()
+        if self.peer == "client" and isinstance(self.event, Closed | Reset) \
+                and not self.violation and not self.internal_error:
+            # a client's FIN or RST depends on whether our bytes were still unread
+            return "client closed the connection without an alert"
         return self.describe(phase=False).split(", then ", 1)[0]
 
     def _after_response(self) -> str:
