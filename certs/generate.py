@@ -19,12 +19,12 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from tlsconform.cache_root import CACHE_ROOT
+from tlsconform.cache_root import DEFAULT_PKI_DIR, PKI_DIR_ENV
 from tlsconform.certs.mint import PrivateKey, mint_certificate
 from tlsconform.certs.profiles import PROFILE_VERSION, PROFILES, Profile
 
-CACHE_DIR_ENV = "TLSCONFORM_PKI_DIR"
-DEFAULT_CACHE_DIR = CACHE_ROOT / "pki"
+CACHE_DIR_ENV = PKI_DIR_ENV
+DEFAULT_CACHE_DIR = DEFAULT_PKI_DIR
 VERSION_STAMP = "profile-version.txt"
 # A cached "valid" certificate must stay valid this long, so no test run crosses its expiry.
 RENEW_BEFORE_EXPIRY = timedelta(days=30)

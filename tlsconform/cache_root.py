@@ -11,3 +11,6 @@ _CHECKOUT = Path(__file__).resolve().parent.parent
 CACHE_ROOT = (_CHECKOUT / ".cache" if (_CHECKOUT / "pyproject.toml").is_file()
               else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
               / "tlsconform")
+
+PKI_DIR_ENV = "TLSCONFORM_PKI_DIR"  # where the PKI lives instead, when set
+DEFAULT_PKI_DIR = CACHE_ROOT / "pki"

@@ -19,6 +19,7 @@ from tlsconform.messages import server_messages
 from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.messages.codec import DecodeError
 from tlsconform.messages.handshake import HandshakeBuffer, RawMessage
+from tlsconform.wire.bounds import DEFAULT_TIMEOUT
 from tlsconform.wire.events import (
     Alert,
     ApplicationData,
@@ -39,7 +40,6 @@ from tlsconform.wire.records import (
     RecordReader,
 )
 
-DEFAULT_TIMEOUT = 5.0
 CHANGE_CIPHER_SPEC, ALERT, HANDSHAKE, APPLICATION_DATA = 20, 21, 22, 23
 CONTENT_TYPE_NAMES = {20: "change_cipher_spec", 21: "alert", 22: "handshake",
                       23: "application_data", 24: "heartbeat"}
