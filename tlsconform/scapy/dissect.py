@@ -15,9 +15,15 @@ adaptations.apply()
 
 
 def as_packet(message: bytes, tls13: bool) -> Packet:
-    """The scapy class for this handshake type and version (Raw for unknown types)."""
+    """The scapy class for this handshake type and version; Raw for unknown types and for
+    bodies scapy cannot dissect (scapy 2.8.0 raises struct.error on a KeyUpdate with an
+    empty body), so a word on a message a row broke on purpose gets its bytes, not an
+    exception."""
     table = _tls13_handshake_cls if tls13 else _tls_handshake_cls
     cls = table.get(message[0]) or _tls_handshake_cls.get(message[0])
     if cls is None:
         return Raw(message)
-    return cls(message)
+    try:
+        return cls(message)
+    except Exception:  # scapy's dissectors raise struct.error, IndexError, ValueError ...
+        return Raw(message)
