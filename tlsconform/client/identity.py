@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
@@ -57,10 +55,15 @@ class ClientIdentity:
 
 @cache
 def _load_chain(path: str) -> list[bytes]:
+    from cryptography import x509  # on first use: collecting rows needs none
+    from cryptography.hazmat.primitives import serialization
+
     certs = x509.load_pem_x509_certificates(Path(path).read_bytes())
     return [c.public_bytes(serialization.Encoding.DER) for c in certs]
 
 
 @cache
 def _load_key(path: str) -> PrivateKeyTypes:
+    from cryptography.hazmat.primitives import serialization
+
     return serialization.load_pem_private_key(Path(path).read_bytes(), password=None)

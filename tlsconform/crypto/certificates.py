@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives.asymmetric.types import PublicKeyTypes
 
@@ -15,6 +14,8 @@ class CertificateError(ValueError):
 
 @lru_cache(maxsize=256)
 def public_key(der: bytes) -> PublicKeyTypes:
+    from cryptography import x509  # imported on first use: collecting rows needs none
+
     try:
         return x509.load_der_x509_certificate(der).public_key()
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:  # e.g. an unknown key OID

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from cryptography.hazmat.primitives.asymmetric import dh, ec, x448, x25519
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 
 class KeyExchangeError(ValueError):
@@ -41,8 +40,6 @@ GROUP_LIST = [
 ]
 GROUPS = {g.code: g for g in GROUP_LIST}
 BY_NAME = {g.name: g for g in GROUP_LIST}
-_X962 = Encoding.X962
-_UNCOMPRESSED = PublicFormat.UncompressedPoint
 CURVES = {23: ec.SECP256R1, 24: ec.SECP384R1, 25: ec.SECP521R1}
 
 # RFC 7919 A: p = 2^b - 2^(b-64) + (floor(2^(b-130) * e) + X) * 2^64 - 1, generator 2.
@@ -106,8 +103,11 @@ class KeyShare:
             self.public = self._key.public_key().public_bytes_raw()
         elif info.kind == "ec":
             self._key = ec.generate_private_key(CURVES[group]())
+            # serialization's package imports its SSH support (13 ms): only on first use
+            from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
             self.public = self._key.public_key().public_bytes(
-                encoding=_X962, format=_UNCOMPRESSED)
+                encoding=Encoding.X962, format=PublicFormat.UncompressedPoint)
         else:
             self._key = ffdhe_parameters(group).generate_private_key()
             self.public = self._key.public_key().public_numbers().y.to_bytes(info.size, "big")
