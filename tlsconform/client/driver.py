@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import traceback
 from collections.abc import Callable, Sequence
 
 from tlsconform.client import hello, leniency
@@ -34,7 +33,7 @@ from tlsconform.messages.alerts import AlertDescription as AD
 from tlsconform.mutation import Mutation
 from tlsconform.verdict.outcome import Outcome, ServerMessage
 from tlsconform.wire.connection import Connection
-from tlsconform.wire.conversation import Conversation, Stop
+from tlsconform.wire.conversation import Conversation
 from tlsconform.wire.events import (
     Alert,
     ApplicationData,
@@ -145,18 +144,7 @@ class ClientDriver(ServerFlight, ClientFlight, Resumption, Keys, Conversation):
             self.send_hello, self.read_server_flight, self.send_client_flight,
             self.read_server_finished, self.renegotiate, self.application, self.read_closure,
         ]
-        try:
-            for step in steps:
-                if not step():
-                    break
-        except Stop:
-            pass
-        except Exception as exc:  # an engine bug must still end in a verdict
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            self.outcome.internal_error = (f"{type(exc).__name__}: {exc} "
-                                           f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
-        self.outcome.records = list(self.conn.records)
-        self.outcome.chunks, self.outcome.wire = list(self.conn.chunks), list(self.conn.wire)
+        self.play(steps)
         if not self.tls13 and self.master_secret is not None and self.client_random:
             self.log_secret("CLIENT_RANDOM", self.master_secret)
         return self.outcome

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import socket
-import traceback
 from collections.abc import Callable, Sequence
 from typing import NoReturn
 
@@ -33,7 +32,7 @@ from tlsconform.server.flights import CERTIFICATE_REQUEST_SCHEMES, ServerFlights
 from tlsconform.server.words.signed import server_phrase
 from tlsconform.verdict.outcome import Outcome
 from tlsconform.wire.connection import Connection
-from tlsconform.wire.conversation import Conversation, Stop
+from tlsconform.wire.conversation import Conversation
 from tlsconform.wire.events import (
     Alert,
     ApplicationData,
@@ -119,18 +118,7 @@ class ServerDriver(ServerFlights, Conversation):
             self.read_client_flight, self.send_finished, self.read_request, self.respond,
             self.read_closure,
         ]
-        try:
-            for step in steps:
-                if not step():
-                    break
-        except Stop:
-            pass
-        except Exception as exc:  # an engine bug must still end in a verdict
-            where = traceback.extract_tb(exc.__traceback__)[-1]
-            self.outcome.internal_error = (f"{type(exc).__name__}: {exc} "
-                                           f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
-        self.outcome.records = list(self.conn.records)
-        self.outcome.chunks, self.outcome.wire = list(self.conn.chunks), list(self.conn.wire)
+        self.play(steps)
         return self.outcome
 
     @property

@@ -9,7 +9,8 @@ same code for both.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from tlsconform.messages.alerts import AlertDescription as AD
@@ -50,6 +51,23 @@ class Conversation:
     watch_after_alert = True
     """After the peer's alert, read what it does next (the verdict judges it); a client
     under test that is the driver itself closes at once instead (RFC 8446 6.2)."""
+
+    def play(self, steps: Sequence[Callable[[], bool]]) -> None:
+        """Run the steps in order until one says the conversation is over or ``stop``
+        ends it; an exception of the engine becomes the outcome's internal error, never a
+        traceback. Then the outcome keeps the connection's records, bytes and log."""
+        try:
+            for step in steps:
+                if not step():
+                    break
+        except Stop:
+            pass
+        except Exception as exc:  # an engine bug must still end in a verdict
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            self.outcome.internal_error = (f"{type(exc).__name__}: {exc} "
+                                           f"({where.filename.rsplit('/', 1)[-1]}:{where.lineno})")
+        self.outcome.records = list(self.conn.records)
+        self.outcome.chunks, self.outcome.wire = list(self.conn.chunks), list(self.conn.wire)
 
     def phrase(self, name: str) -> str:
         """A message of ours as a phase says it ("client Finished", "ServerHello")."""
